@@ -1,0 +1,64 @@
+/** Where a CLI run writes; tests pass buffers, the bin passes the process streams. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Read a file as UTF-8 text. */
+  readFile: (path: string) => string;
+}
+
+/** Parsed command line: positional words and `--flag value` / `--flag` options. */
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | true>;
+}
+
+/** Error of the command line itself (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Flags that never take a value. */
+const BOOLEAN_FLAGS = new Set(['json', 'sobol', 'help']);
+
+/** Split argv into positionals and flags (`--name value`, `--name=value`, boolean `--name`). */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (!word.startsWith('--')) {
+      positionals.push(word);
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const name = word.slice(2, eq < 0 ? undefined : eq);
+    if (eq >= 0) flags[name] = word.slice(eq + 1);
+    else if (BOOLEAN_FLAGS.has(name)) flags[name] = true;
+    else {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      flags[name] = value;
+      i++;
+    }
+  }
+  return { positionals, flags };
+}
+
+/** An integer flag, or the default; a UsageError names the flag and the value otherwise. */
+export function intFlag(args: ParsedArgs, name: string, fallback: number): number {
+  const raw = args.flags[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw === true || !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** A string flag restricted to choices, or the default. */
+export function choiceFlag<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
+  const raw = args.flags[name];
+  if (raw === undefined) return fallback;
+  if (raw === true || !(choices as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}

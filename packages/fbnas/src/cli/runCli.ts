@@ -1,0 +1,59 @@
+import { isSearchSpaceError } from '@fbnas/search-space';
+import { archConvertCommand } from './commands/archConvertCommand';
+import { archListCommand } from './commands/archList';
+import { archStatsCommand } from './commands/archStatsCommand';
+import { spaceSampleCommand } from './commands/spaceSampleCommand';
+import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
+
+type Command = (args: ParsedArgs, io: CliIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  'arch list': archListCommand,
+  'arch stats': archStatsCommand,
+  'arch convert': archConvertCommand,
+  'space sample': spaceSampleCommand,
+};
+
+const USAGE = `Usage: fbnas <command> [options]
+
+Commands:
+  arch list [--json]                                   the model zoo with multiply-adds and params
+  arch stats <zoo-name | file.json> [--input N] [--bn-params affine|folded] [--json]
+  arch convert <zoo-name | file.json> --to fbnas|archdef|hwnasbench [--dataset cifar100|ImageNet] [--json]
+  space sample <fbnet-cifar|fbnet-imagenet|fbnet-28|fbnetv3> [--count N] [--seed S] [--sobol] [--json]
+`;
+
+/**
+ * Run the CLI on argv (without `node` and the script). Returns the exit code: 0 ok, 1 a failed
+ * operation (typed library error), 2 a bad command line.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const key = args.positionals.slice(0, 2).join(' ');
+    const command: Command | undefined = COMMANDS[key];
+    if (args.flags.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command === undefined) {
+      io.stderr(USAGE);
+      return 2;
+    }
+    return await command({ positionals: args.positionals.slice(2), flags: args.flags }, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`fbnas: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isSearchSpaceError(err)) {
+      io.stderr(`${err.message}\n`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.stderr(`fbnas: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

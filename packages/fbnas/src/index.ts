@@ -1,0 +1,2 @@
+// The umbrella package only re-exports its members (plus the CLI, which lives in src/cli).
+export * from '@fbnas/search-space';

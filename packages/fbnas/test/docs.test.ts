@@ -1,0 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractSnippets, runSnippet } from './docsSnippets';
+
+const docsDir = join(__dirname, '..', '..', '..', 'docs');
+const cases = readdirSync(docsDir)
+  .filter((f) => f.endsWith('.md'))
+  .flatMap((file) => extractSnippets(readFileSync(join(docsDir, file), 'utf8')).map((s) => [`${file}:${s.line}`, s.code] as const));
+
+describe('docs code blocks', () => {
+  it('exist', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
+  it('fail when an assertion inside them fails', async () => {
+    const [bad] = extractSnippets("```ts\nimport assert from 'node:assert/strict';\nawait Promise.resolve();\nassert.equal(1, 2);\n```\n");
+    await expect(runSnippet(bad.code, require)).rejects.toThrow(/Expected values to be strictly equal/);
+  });
+
+  it.each(cases)('%s runs', async (_where, code) => {
+    await runSnippet(code, require);
+  }, 120_000);
+});

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as umbrella from '../src';
+import * as searchSpace from '@fbnas/search-space';
+
+// Every member package, imported by its public name. The last test below fails when a published
+// workspace package is missing here.
+const MEMBERS: Record<string, Record<string, unknown>> = {
+  '@fbnas/search-space': searchSpace,
+};
+
+const packagesDir = join(__dirname, '..', '..');
+const published = readdirSync(packagesDir)
+  .map((dir) => JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as { name: string; private?: boolean })
+  .filter((p) => p.name.startsWith('@fbnas/') && !p.private)
+  .map((p) => p.name)
+  .sort();
+
+describe('fbnas umbrella', () => {
+  it.each(Object.keys(MEMBERS))('re-exports every export of %s, identically', (name) => {
+    const member = MEMBERS[name];
+    const missing = Object.keys(member).filter((key) => !(key in umbrella));
+    expect(missing).toEqual([]);
+    for (const key of Object.keys(member)) expect((umbrella as Record<string, unknown>)[key]).toBe(member[key]);
+  });
+
+  it('exports nothing that no member exports (it only re-exports)', () => {
+    const all = new Set(Object.values(MEMBERS).flatMap((m) => Object.keys(m)));
+    expect(Object.keys(umbrella).filter((key) => !all.has(key))).toEqual([]);
+  });
+
+  it('has every published @fbnas package of the workspace as a member and a dependency', () => {
+    expect(Object.keys(MEMBERS).sort()).toEqual(published);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies).filter((d) => d.startsWith('@fbnas/')).sort()).toEqual(published);
+  });
+});
