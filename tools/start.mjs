@@ -9,7 +9,7 @@ const root = process.cwd();
 const cli = join(root, 'packages', 'fbnas', 'dist', 'cli.cjs');
 if (!existsSync(cli)) {
   console.log('Building the packages (first run)...');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'nx', 'bin', 'nx.js'), 'run-many', '-t', 'build', '--output-style=static'], {
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], {
     stdio: 'inherit',
     env: { ...process.env, NX_DAEMON: 'false' },
   });
@@ -20,6 +20,6 @@ console.log('\n== fbnas model zoo (multiply-adds and params at each model\'s inp
 fbnas('arch', 'list');
 console.log('\n== The 28x28 FBNet space for Fashion-MNIST: 22 layers x 9 candidates; 8 Sobol samples ==');
 fbnas('space', 'sample', 'fbnet-28', '--count', '8', '--sobol', '--seed', '0');
-console.log('\n== One sampled architecture, layer by layer ==');
+console.log('\n== FBNetV3-A from the zoo, layer by layer ==');
 fbnas('arch', 'stats', 'FBNetV3_A');
 console.log('\nThe FBNet search on Fashion-MNIST is not in this build yet; see README.md for the package states.');
