@@ -1,0 +1,12 @@
+/** Kernel names of the fused ops fbnas registers (wasm and cpu) with their gradients. */
+export const FBNAS_BATCH_NORM_TRAIN = 'FbnasBatchNormTrain';
+export const FBNAS_BATCH_NORM_TRAIN_GRAD = 'FbnasBatchNormTrainGrad';
+export const FBNAS_ACTIVATION = 'FbnasActivation';
+export const FBNAS_ACTIVATION_GRAD = 'FbnasActivationGrad';
+export const FBNAS_GLOBAL_AVG_POOL = 'FbnasGlobalAvgPool';
+export const FBNAS_GLOBAL_AVG_POOL_GRAD = 'FbnasGlobalAvgPoolGrad';
+
+/** Activations with a fused kernel, and their kernel codes (assembly/kernels.ts). */
+export const FUSED_ACTIVATION_CODES = { relu: 0, relu6: 1, hswish: 2, hsigmoid: 3 } as const;
+/** One of the keys of {@link FUSED_ACTIVATION_CODES}. */
+export type FusedActivation = keyof typeof FUSED_ACTIVATION_CODES;

@@ -1,0 +1,32 @@
+import { KERNELS_WASM_BASE64 } from './kernelsWasm.generated';
+
+/** Exports of the fbnas SIMD kernel module (assembly/kernels.ts); pointers are byte offsets in the heap. */
+export interface FbnasKernelExports {
+  depthwiseBackpropFilter(x: number, dy: number, dW: number, ...dims: number[]): void;
+  depthwiseBackpropInput(dy: number, filter: number, dx: number, ...dims: number[]): void;
+  depthwiseBackpropFilterMulti(x: number, dy: number, dW: number, ...dims: number[]): void;
+  depthwiseBackpropInputMulti(dy: number, filter: number, dx: number, ...dims: number[]): void;
+  conv2dBackpropFilter(x: number, dy: number, dW: number, ...dims: number[]): void;
+  conv1x1BackpropInput(dy: number, w: number, dx: number, pixels: number, cin: number, cout: number): void;
+  conv1x1BackpropFilter(x: number, dy: number, dW: number, pixels: number, cin: number, cout: number): void;
+  bnTrainForward(x: number, gamma: number, beta: number, y: number, mean: number, invstd: number, pixels: number, c: number, eps: number): void;
+  bnTrainBackward(dy: number, x: number, mean: number, invstd: number, gamma: number, dx: number, dgamma: number, dbeta: number, pixels: number, c: number): void;
+  activationForward(x: number, y: number, n: number, kind: number): void;
+  activationBackward(dy: number, x: number, dx: number, n: number, kind: number): void;
+  globalAvgPoolForward(x: number, y: number, n: number, hw: number, c: number): void;
+  globalAvgPoolBackward(dy: number, dx: number, n: number, hw: number, c: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+const instances = new WeakMap<WebAssembly.Memory, FbnasKernelExports>();
+
+/** The kernel module instantiated on `memory` (the tfjs wasm backend's heap); one instance per memory. */
+export function fbnasKernelModule(memory: WebAssembly.Memory): FbnasKernelExports {
+  let inst = instances.get(memory);
+  if (!inst) {
+    compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    inst = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as FbnasKernelExports;
+    instances.set(memory, inst);
+  }
+  return inst;
+}

@@ -1,0 +1,98 @@
+import { util, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  FBNAS_ACTIVATION,
+  FBNAS_ACTIVATION_GRAD,
+  FBNAS_BATCH_NORM_TRAIN,
+  FBNAS_BATCH_NORM_TRAIN_GRAD,
+  FBNAS_GLOBAL_AVG_POOL,
+  FBNAS_GLOBAL_AVG_POOL_GRAD,
+} from '../contract';
+import { fbnasKernelModule } from './fbnasKernelModule';
+import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
+
+type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
+const channels = (t: TensorInfo) => t.shape[t.shape.length - 1];
+
+/** The fused-op kernels on the wasm backend (SIMD, in place on the tfjs heap). */
+export const FUSED_WASM_KERNELS: KernelConfig[] = [
+  {
+    kernelName: FBNAS_BATCH_NORM_TRAIN,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+      const c = channels(x);
+      const y = be.makeOutput([...x.shape], 'float32');
+      const mean = be.makeOutput([c], 'float32');
+      const invstd = be.makeOutput([c], 'float32');
+      fbnasKernelModule(heapMemory(be)).bnTrainForward(
+        heapOffset(be, x), heapOffset(be, gamma), heapOffset(be, beta), heapOffset(be, y), heapOffset(be, mean), heapOffset(be, invstd),
+        util.sizeFromShape(x.shape) / c, c, (attrs as { epsilon: number }).epsilon,
+      );
+      return [y, mean, invstd];
+    },
+  },
+  {
+    kernelName: FBNAS_BATCH_NORM_TRAIN_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { dy, x, mean, invstd, gamma } = inputs as Record<'dy' | 'x' | 'mean' | 'invstd' | 'gamma', TensorInfo>;
+      const c = channels(x);
+      const dx = be.makeOutput([...x.shape], 'float32');
+      const dgamma = be.makeOutput([c], 'float32');
+      const dbeta = be.makeOutput([c], 'float32');
+      fbnasKernelModule(heapMemory(be)).bnTrainBackward(
+        heapOffset(be, dy), heapOffset(be, x), heapOffset(be, mean), heapOffset(be, invstd), heapOffset(be, gamma),
+        heapOffset(be, dx), heapOffset(be, dgamma), heapOffset(be, dbeta), util.sizeFromShape(x.shape) / c, c,
+      );
+      return [dx, dgamma, dbeta];
+    },
+  },
+  {
+    kernelName: FBNAS_ACTIVATION,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { x } = inputs as { x: TensorInfo };
+      const y = be.makeOutput([...x.shape], 'float32');
+      fbnasKernelModule(heapMemory(be)).activationForward(heapOffset(be, x), heapOffset(be, y), util.sizeFromShape(x.shape), (attrs as { kind: number }).kind);
+      return y;
+    },
+  },
+  {
+    kernelName: FBNAS_ACTIVATION_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+      const dx = be.makeOutput([...x.shape], 'float32');
+      fbnasKernelModule(heapMemory(be)).activationBackward(heapOffset(be, dy), heapOffset(be, x), heapOffset(be, dx), util.sizeFromShape(x.shape), (attrs as { kind: number }).kind);
+      return dx;
+    },
+  },
+  {
+    kernelName: FBNAS_GLOBAL_AVG_POOL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { x } = inputs as { x: TensorInfo };
+      const [n, h, w, c] = x.shape;
+      const y = be.makeOutput([n, 1, 1, c], 'float32');
+      fbnasKernelModule(heapMemory(be)).globalAvgPoolForward(heapOffset(be, x), heapOffset(be, y), n, h * w, c);
+      return y;
+    },
+  },
+  {
+    kernelName: FBNAS_GLOBAL_AVG_POOL_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { dy } = inputs as { dy: TensorInfo };
+      const shape = (attrs as { inputShape: number[] }).inputShape;
+      const dx = be.makeOutput([...shape], 'float32');
+      fbnasKernelModule(heapMemory(be)).globalAvgPoolBackward(heapOffset(be, dy), heapOffset(be, dx), shape[0], shape[1] * shape[2], shape[3]);
+      return dx;
+    },
+  },
+];

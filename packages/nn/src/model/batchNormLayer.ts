@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchNormTrain } from '../ops/fusedOps';
+import type { LayerFn } from './forwardContext';
+import type { WeightStore } from './weightStore';
+
+/**
+ * BatchNorm over N, H, W. Training normalises with the batch moments and queues the running-statistic
+ * update (moving = momentum * moving + (1 - momentum) * batch); inference uses the running statistics.
+ * Weights: `<name>.gamma`, `<name>.beta` (trained), `<name>.mean`, `<name>.variance` (not trained).
+ */
+export function batchNormLayer(store: WeightStore, name: string, channels: number, zeroGamma: boolean): LayerFn {
+  const gamma = store.constant(`${name}.gamma`, [channels], zeroGamma ? 0 : 1, true);
+  const beta = store.constant(`${name}.beta`, [channels], 0, true);
+  const mean = store.constant(`${name}.mean`, [channels], 0, false);
+  const variance = store.constant(`${name}.variance`, [channels], 1, false);
+  return (x, ctx) => {
+    if (!ctx.training) return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, ctx.bnEpsilon);
+    const m = batchNormTrain(x, gamma, beta, ctx.bnEpsilon);
+    const keep = 1 - ctx.bnMomentum;
+    ctx.bnUpdates.push(
+      { variable: mean, value: tf.keep(tf.add(tf.mul(mean, ctx.bnMomentum), tf.mul(m.mean, keep))) },
+      { variable: variance, value: tf.keep(tf.add(tf.mul(variance, ctx.bnMomentum), tf.mul(m.variance, keep))) },
+    );
+    tf.dispose([m.mean, m.variance]);
+    return m.y as tf.Tensor4D;
+  };
+}

@@ -1,0 +1,205 @@
+import * as tf from '@tensorflow/tfjs';
+import { archStats, createRng, irPoolLayout, isIdentitySkip, parseArch, type Arch } from '@fbnas/search-space';
+import { NnError, isNnError } from '../errors';
+import { globalAvgPool } from '../ops/fusedOps';
+import { convLayer } from './convLayer';
+import { dropout } from './dropPath';
+import type { ForwardContext, LayerFn } from './forwardContext';
+import { irBlockLayer } from './irBlockLayer';
+import type { Rng } from '@fbnas/search-space';
+import { WeightStore } from './weightStore';
+
+/** Options of {@link buildModel}. */
+export interface BuildModelOptions {
+  /** Seed of the weight initialisation (default 0). */
+  seed?: number;
+  /** Dropout before the classifier; overrides the fc block's `dropout` when given. */
+  dropout?: number;
+  /** Stochastic depth: the drop rate of the last residual block, scaled linearly from 0 (default 0). */
+  stochasticDepth?: number;
+  /** BatchNorm running-average momentum (default 0.9) and epsilon (default 1e-5). */
+  bnMomentum?: number;
+  bnEpsilon?: number;
+  /** Zero-initialise the last BN scale of residual IR blocks (mobile-vision `zero_last_bn_gamma`). */
+  zeroInitResidualGamma?: boolean;
+}
+
+/** Named weights as plain data (for ONNX export, checkpoints and transfer). */
+export type NamedWeights = Record<string, { shape: number[]; data: Float32Array }>;
+
+/** A built network: a forward function over seeded, named tfjs variables. */
+export interface NnModel {
+  readonly arch: Arch;
+  /** Forward pass; NHWC float input `[N, H, W, C]` -> logits `[N, classes]`. */
+  forward(x: tf.Tensor4D, options?: { training?: boolean; rng?: Rng }): tf.Tensor2D;
+  /** Variables trained by gradients. */
+  trainableVariables(): tf.Variable[];
+  /** Apply the BatchNorm running-statistic updates of the last training forward (after the step). */
+  commitBnUpdates(): void;
+  /** Drop pending BatchNorm updates (e.g. after a rejected step). */
+  discardBnUpdates(): void;
+  /** Stable weight names, in creation order. */
+  weightNames(): string[];
+  /** The variable behind a stable name. */
+  weight(name: string): tf.Variable;
+  /** Copy every weight out as plain data. */
+  exportWeights(): Promise<NamedWeights>;
+  /** Load weights by name; names and shapes must match exactly (typed errors name the weight). */
+  loadWeights(weights: NamedWeights): void;
+  dispose(): void;
+}
+
+/**
+ * Build a tfjs model from an architecture of `@fbnas/search-space` (zoo included): conv, IR (BN, channel
+ * shuffle, SE, hswish, residual), skip, ir_pool, pool and fc blocks, NHWC, seeded initialisation.
+ * @example
+ * import { buildModel } from '@fbnas/nn';
+ * import { fbnet28Space } from '@fbnas/search-space';
+ * const model = buildModel(fbnet28Space().toArch(new Array(22).fill(0)), { seed: 1 });
+ */
+export function buildModel(archInput: Arch, options: BuildModelOptions = {}): NnModel {
+  const api = 'fbnas.buildModel';
+  const arch = parseArch(archInput);
+  for (const [key, value] of Object.entries({ dropout: options.dropout, stochasticDepth: options.stochasticDepth })) {
+    if (value !== undefined && !(value >= 0 && value < 1)) throw new NnError('INVALID_ARGUMENT', api, `options.${key} must be in [0, 1), got ${String(value)}`);
+  }
+  const bnMomentum = options.bnMomentum ?? 0.9;
+  const bnEpsilon = options.bnEpsilon ?? 1e-5;
+  const store = new WeightStore(createRng(options.seed ?? 0));
+  const stats = archStats(arch);
+  const residualBlocks = arch.blocks.map((b, i) => b.op === 'ir' && b.stride === 1 && stats.layers[i].input.channels === b.channels);
+  const totalResidual = residualBlocks.filter(Boolean).length;
+  let residualSeen = 0;
+  const layers: Array<{ kind: 'spatial'; fn: LayerFn } | { kind: 'flat'; fn: (x: tf.Tensor2D, ctx: ForwardContext) => tf.Tensor2D }> = [];
+  let pooled = false;
+  arch.blocks.forEach((block, i) => {
+    const name = `blocks.${i}`;
+    const inChannels = stats.layers[i].input.channels;
+    switch (block.op) {
+      case 'conv':
+        layers.push({
+          kind: 'spatial',
+          fn: convLayer(store, name, {
+            inChannels, outChannels: block.channels, kernel: block.kernel, stride: block.stride, padding: block.padding ?? Math.floor(block.kernel / 2),
+            groups: block.groups, bias: block.bias, bn: block.bn, activation: block.activation,
+          }),
+        });
+        break;
+      case 'ir': {
+        const rate = residualBlocks[i] && totalResidual > 0 ? ((options.stochasticDepth ?? 0) * ++residualSeen) / totalResidual : 0;
+        layers.push({ kind: 'spatial', fn: irBlockLayer(store, name, block, inChannels, arch.rules, { dropPathRate: rate, zeroInitResidualGamma: options.zeroInitResidualGamma ?? false }) });
+        break;
+      }
+      case 'skip':
+        if (!isIdentitySkip(block, inChannels)) {
+          layers.push({
+            kind: 'spatial',
+            fn: convLayer(store, `${name}.proj`, { inChannels, outChannels: block.channels, kernel: 1, stride: block.stride, padding: 0, groups: 1, bias: false, bn: true, activation: block.activation }),
+          });
+        }
+        break;
+      case 'ir_pool': {
+        const { midChannels, hasPw } = irPoolLayout(block, inChannels, arch.rules);
+        const pw = hasPw
+          ? convLayer(store, `${name}.pw`, { inChannels, outChannels: midChannels, kernel: 1, stride: 1, padding: 0, groups: 1, bias: block.bias, bn: true, activation: block.activation })
+          : null;
+        const pwl = convLayer(store, `${name}.pwl`, { inChannels: midChannels, outChannels: block.channels, kernel: 1, stride: 1, padding: 0, groups: 1, bias: block.bias, bn: false, activation: block.activation });
+        layers.push({ kind: 'spatial', fn: (x, ctx) => pwl(globalAvgPool(pw ? pw(x, ctx) : x), ctx) });
+        break;
+      }
+      case 'pool':
+        layers.push({ kind: 'spatial', fn: (x) => globalAvgPool(x) });
+        break;
+      case 'fc': {
+        const w = store.uniform(`${name}.fc.weight`, [inChannels, block.channels], 1 / Math.sqrt(inChannels));
+        const b = block.bias ? store.constant(`${name}.fc.bias`, [block.channels], 0, true) : null;
+        const rate = options.dropout ?? block.dropout;
+        pooled = true;
+        layers.push({
+          kind: 'flat',
+          fn: (x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D => {
+            const y = tf.matMul(dropout(x, rate, ctx), w as tf.Tensor2D) as tf.Tensor2D;
+            return b ? (tf.add(y, b) as tf.Tensor2D) : y;
+          },
+        });
+        break;
+      }
+    }
+  });
+  if (!pooled) throw new NnError('UNSUPPORTED', api, 'the architecture must end with an fc classifier');
+  let pending: Array<{ variable: tf.Variable; value: tf.Tensor }> = [];
+  const model: NnModel = {
+    arch,
+    forward(x, fwd = {}) {
+      const [, h, w, c] = x.shape;
+      if (h !== arch.inputSize || w !== arch.inputSize || c !== arch.inputChannels) {
+        throw new NnError('SHAPE_MISMATCH', 'fbnas.NnModel.forward', `input must be [N, ${arch.inputSize}, ${arch.inputSize}, ${arch.inputChannels}], got [${x.shape.join(', ')}]`);
+      }
+      const ctx: ForwardContext = { training: fwd.training ?? false, rng: fwd.rng ?? null, bnUpdates: [], bnMomentum, bnEpsilon };
+      let y: tf.Tensor = x;
+      for (const layer of layers) {
+        if (layer.kind === 'spatial') y = layer.fn(y as tf.Tensor4D, ctx);
+        else {
+          if (y.rank === 4) y = tf.reshape(y, [y.shape[0], -1]);
+          y = layer.fn(y as tf.Tensor2D, ctx);
+        }
+      }
+      if (ctx.training) {
+        model.discardBnUpdates();
+        pending = ctx.bnUpdates;
+      }
+      return y as tf.Tensor2D;
+    },
+    trainableVariables: () => store.trainable(),
+    commitBnUpdates() {
+      for (const u of pending) {
+        u.variable.assign(u.value);
+        u.value.dispose();
+      }
+      pending = [];
+    },
+    discardBnUpdates() {
+      for (const u of pending) u.value.dispose();
+      pending = [];
+    },
+    weightNames: () => store.names(),
+    weight: (name) => store.get(name),
+    async exportWeights() {
+      const out: NamedWeights = {};
+      for (const name of store.names()) {
+        const v = store.get(name);
+        out[name] = { shape: [...v.shape], data: (await v.data()) as Float32Array };
+      }
+      return out;
+    },
+    loadWeights(weights) {
+      const api2 = 'fbnas.NnModel.loadWeights';
+      const names = store.names();
+      const missing = names.filter((n) => !(n in weights));
+      const extra = Object.keys(weights).filter((n) => !names.includes(n));
+      if (missing.length > 0) throw new NnError('MISSING_WEIGHT', api2, `missing weights: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+      if (extra.length > 0) throw new NnError('MISSING_WEIGHT', api2, `unknown weights: ${extra.slice(0, 5).join(', ')}`);
+      for (const name of names) {
+        const v = store.get(name);
+        const { shape, data } = weights[name];
+        if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i]) || data.length !== v.size) {
+          throw new NnError('SHAPE_MISMATCH', api2, `weight ${name} must have shape [${v.shape.join(', ')}], got [${shape.join(', ')}] with ${data.length} values`);
+        }
+        for (let i = 0; i < data.length; i++) {
+          if (!Number.isFinite(data[i])) throw new NnError('NON_FINITE', api2, `weight ${name} has a non-finite value at ${i}: ${data[i]}`);
+        }
+      }
+      for (const name of names) assignWeight(store.get(name), weights[name]);
+    },
+    dispose() {
+      model.discardBnUpdates();
+      store.dispose();
+    },
+  };
+  return model;
+}
+
+function assignWeight(v: tf.Variable, w: { shape: number[]; data: Float32Array }) {
+  tf.tidy(() => v.assign(tf.tensor(w.data, w.shape, 'float32')));
+}
+

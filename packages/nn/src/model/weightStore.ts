@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@fbnas/search-space';
+import { NnError } from '../errors';
+
+let storeCounter = 0;
+
+/**
+ * The variables of one model under stable names (`blocks.3.pw.conv.weight`). tfjs variable names are
+ * global, so each store prefixes its own id internally; users only see the stable names.
+ */
+export class WeightStore {
+  private readonly prefix = `fbnas${++storeCounter}`;
+  private readonly vars = new Map<string, tf.Variable>();
+  private readonly trainableNames: string[] = [];
+
+  constructor(private readonly rng: Rng) {}
+
+  /** He-normal (std sqrt(2 / fanOut)) conv or dense weight. */
+  heNormal(name: string, shape: number[], fanOut: number): tf.Variable {
+    const std = Math.sqrt(2 / Math.max(fanOut, 1));
+    return this.add(name, shape, () => this.rng.normal() * std, true);
+  }
+
+  /** Uniform in [-limit, limit] (PyTorch Linear default limit 1/sqrt(fanIn)). */
+  uniform(name: string, shape: number[], limit: number): tf.Variable {
+    return this.add(name, shape, () => (2 * this.rng.next() - 1) * limit, true);
+  }
+
+  /** Constant-filled variable. */
+  constant(name: string, shape: number[], value: number, trainable: boolean): tf.Variable {
+    return this.add(name, shape, () => value, trainable);
+  }
+
+  private add(name: string, shape: number[], init: () => number, trainable: boolean): tf.Variable {
+    if (this.vars.has(name)) throw new Error(`duplicate weight ${name}`);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    for (let i = 0; i < size; i++) values[i] = init();
+    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.prefix}/${name}`);
+    this.vars.set(name, v);
+    if (trainable) this.trainableNames.push(name);
+    return v;
+  }
+
+  /** Variable by stable name. */
+  get(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new NnError('MISSING_WEIGHT', 'fbnas.WeightStore.get', `no weight named ${JSON.stringify(name)}`);
+    return v;
+  }
+
+  /** Stable names, in creation order. */
+  names(): string[] {
+    return [...this.vars.keys()];
+  }
+
+  /** Trainable variables in creation order. */
+  trainable(): tf.Variable[] {
+    return this.trainableNames.map((n) => this.get(n));
+  }
+
+  /** Whether a weight is trained by gradients (false for BN running statistics). */
+  isTrainable(name: string): boolean {
+    return this.get(name).trainable;
+  }
+
+  /** Every variable. */
+  all(): tf.Variable[] {
+    return [...this.vars.values()];
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}

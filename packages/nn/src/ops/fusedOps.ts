@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  FBNAS_ACTIVATION,
+  FBNAS_ACTIVATION_GRAD,
+  FBNAS_BATCH_NORM_TRAIN,
+  FBNAS_BATCH_NORM_TRAIN_GRAD,
+  FBNAS_GLOBAL_AVG_POOL,
+  FBNAS_GLOBAL_AVG_POOL_GRAD,
+  FUSED_ACTIVATION_CODES,
+  type FusedActivation,
+} from '../contract';
+
+const hasKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+
+/** Gradients of the fused kernels; registered by `registerFbnasKernels`. */
+export const FUSED_GRADIENTS: tf.GradConfig[] = [
+  {
+    kernelName: FBNAS_ACTIVATION,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => ({
+      x: () => tf.engine().runKernel(FBNAS_ACTIVATION_GRAD, { dy: dy as tf.Tensor, x: saved[0] }, { kind: (attrs as { kind: number }).kind }) as tf.Tensor,
+    }),
+  },
+  {
+    kernelName: FBNAS_GLOBAL_AVG_POOL,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({
+      x: () => tf.engine().runKernel(FBNAS_GLOBAL_AVG_POOL_GRAD, { dy: dy as tf.Tensor }, { inputShape: saved[0].shape }) as tf.Tensor,
+    }),
+  },
+];
+
+/**
+ * BatchNorm with batch statistics over all axes but the last (training). Returns the normalised output
+ * and the batch mean and biased variance for running averages; those two carry no gradient and are kept
+ * tensors the caller must dispose. Uses the fused fbnas kernels (one forward, one backward kernel) where
+ * registered (wasm, cpu), else stock tfjs ops.
+ */
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  if (hasKernel(FBNAS_BATCH_NORM_TRAIN) && hasKernel(FBNAS_BATCH_NORM_TRAIN_GRAD)) {
+    let mean: tf.Tensor | null = null;
+    let variance: tf.Tensor | null = null;
+    // customGrad: the one backward kernel returns all three input gradients together.
+    const op = tf.customGrad((...args: unknown[]) => {
+      const [xi, gi, bi] = args as tf.Tensor[];
+      const save = args[3] as (t: tf.Tensor[]) => void;
+      const [y, m, invstd] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon }) as tf.Tensor[];
+      save([xi, gi, m, invstd]);
+      mean = tf.keep(m.clone());
+      variance = tf.keep(tf.sub(tf.div(1, tf.square(invstd)), epsilon));
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [sx, sg, sm, si] = saved;
+          return tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: sx, mean: sm, invstd: si, gamma: sg }, {}) as tf.Tensor[];
+        },
+      };
+    });
+    const y = op(x, gamma, beta) as tf.Tensor;
+    return { y, mean: mean as unknown as tf.Tensor, variance: variance as unknown as tf.Tensor };
+  }
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const m = tf.moments(x, axes);
+  return { y: tf.batchNorm(x, m.mean, m.variance, beta, gamma, epsilon), mean: tf.keep(m.mean), variance: tf.keep(m.variance) };
+}
+
+/** A piecewise-linear activation with a fused forward and derivative kernel where registered. */
+export function fusedActivation(x: tf.Tensor, activation: FusedActivation): tf.Tensor {
+  if (hasKernel(FBNAS_ACTIVATION)) return tf.engine().runKernel(FBNAS_ACTIVATION, { x }, { kind: FUSED_ACTIVATION_CODES[activation] }) as tf.Tensor;
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'hswish':
+      return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
+    case 'hsigmoid':
+      return tf.div(tf.relu6(tf.add(x, 3)), 6);
+  }
+}
+
+/** Global average pooling of NHWC to [N, 1, 1, C], fused where registered. */
+export function globalAvgPool(x: tf.Tensor4D): tf.Tensor4D {
+  if (hasKernel(FBNAS_GLOBAL_AVG_POOL)) return tf.engine().runKernel(FBNAS_GLOBAL_AVG_POOL, { x }, {}) as tf.Tensor4D;
+  return tf.mean(x, [1, 2], true);
+}
