@@ -6,7 +6,8 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'docs/api/**', '**/*.cjs', '**/*.mjs'] },
+  // tsup configs must default-export; the assembly/ kernels are AssemblyScript, not TypeScript.
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'docs/api/**', '**/*.cjs', '**/*.mjs', '**/tsup.config.ts', '**/assembly/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {

@@ -12,5 +12,9 @@ if (!name || !existsSync(join(here, `${name}.mjs`))) {
   console.error(`usage: npm run bench -- <name>\navailable: ${available.length ? available.join(', ') : '(none yet)'}`);
   process.exit(2);
 }
+// Benchmarks import the built packages: build once on a fresh clone.
+const root = join(here, '..', '..');
+const missing = readdirSync(join(root, 'packages')).some((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')));
+if (missing) spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_DAEMON: 'false' } });
 const run = spawnSync(process.execPath, [join(here, `${name}.mjs`), ...rest], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

@@ -2,11 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as umbrella from '../src';
 import * as searchSpace from '@fbnas/search-space';
+import * as nn from '@fbnas/nn';
+import * as exportOnnx from '@fbnas/export-onnx';
 
 // Every member package, imported by its public name. The last test below fails when a published
 // workspace package is missing here.
 const MEMBERS: Record<string, Record<string, unknown>> = {
   '@fbnas/search-space': searchSpace,
+  '@fbnas/nn': nn,
+  '@fbnas/export-onnx': exportOnnx,
 };
 
 const packagesDir = join(__dirname, '..', '..');

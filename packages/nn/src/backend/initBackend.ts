@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { NnError } from '../errors';
-import { registerFbnasKernels } from '../kernels/registerFbnasKernels';
+import { fbnasKernelsFor, registerFbnasKernels } from '../kernels/registerFbnasKernels';
 
 /** Backends fbnas trains on: tfjs-node (`tensorflow`, optional), `wasm` with fbnas kernels, `cpu`. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -10,7 +10,7 @@ export interface BackendInfo {
   name: BackendName;
   /** Why this backend (e.g. "@tensorflow/tfjs-node is not installed; using wasm"). */
   reason: string;
-  /** fbnas kernels registered for it. */
+  /** The fbnas kernels active on it. */
   kernels: string[];
 }
 
@@ -65,15 +65,16 @@ export async function initBackend(options: { backend?: BackendName | 'auto' } = 
   if (wanted === 'auto' || wanted === 'wasm') {
     const why = await tryWasm();
     if (why === null) {
-      const kernels = registerFbnasKernels();
-      return (active = { name: 'wasm', reason: [...notes, 'using wasm (XNNPACK, SIMD) with fbnas training kernels'].join('; '), kernels });
+      registerFbnasKernels();
+      return (active = { name: 'wasm', reason: [...notes, 'using wasm (XNNPACK, SIMD) with fbnas training kernels'].join('; '), kernels: fbnasKernelsFor('wasm') });
     }
     if (wanted === 'wasm') throw new NnError('BACKEND_UNAVAILABLE', api, why);
     notes.push(why);
   }
   await tf.setBackend('cpu');
   await tf.ready();
-  return (active = { name: 'cpu', reason: [...notes, 'using cpu'].join('; '), kernels: registerFbnasKernels() });
+  registerFbnasKernels();
+  return (active = { name: 'cpu', reason: [...notes, 'using cpu'].join('; '), kernels: fbnasKernelsFor('cpu') });
 }
 
 /** The backend chosen by the last {@link initBackend}, or null before any. */

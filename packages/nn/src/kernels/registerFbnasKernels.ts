@@ -1,8 +1,8 @@
-import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { getGradient, getKernel, getKernelsForBackend, registerGradient, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { FUSED_GRADIENTS } from '../ops/fusedOps';
 import { FUSED_CPU_KERNELS } from './fusedKernelsCpu';
 import { FUSED_WASM_KERNELS } from './fusedKernelsWasm';
-import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from './registerWasmTrainingKernels';
 
 let done = false;
 
@@ -23,4 +23,14 @@ export function registerFbnasKernels(): string[] {
   for (const g of FUSED_GRADIENTS) if (!getGradient(g.kernelName)) registerGradient(g);
   done = true;
   return added;
+}
+
+/** The fbnas kernels registered for a backend (after {@link registerFbnasKernels}). */
+export function fbnasKernelsFor(backendName: string): string[] {
+  const ours = new Set<string>([...FUSED_WASM_KERNELS, ...FUSED_CPU_KERNELS].map((k) => k.kernelName));
+  if (backendName === 'wasm' && done) WASM_TRAINING_KERNEL_NAMES.forEach((n) => ours.add(n));
+  return getKernelsForBackend(backendName)
+    .map((k) => k.kernelName)
+    .filter((n) => ours.has(n))
+    .sort();
 }

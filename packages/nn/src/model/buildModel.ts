@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { archStats, createRng, irPoolLayout, isIdentitySkip, parseArch, type Arch } from '@fbnas/search-space';
-import { NnError, isNnError } from '../errors';
-import { globalAvgPool } from '../ops/fusedOps';
-import { convLayer } from './convLayer';
+import { archStats, createRng, parseArch, type Arch, type Rng } from '@fbnas/search-space';
+import { NnError } from '../errors';
+import { blockLayer } from './blockLayer';
 import { dropout } from './dropPath';
 import type { ForwardContext, LayerFn } from './forwardContext';
-import { irBlockLayer } from './irBlockLayer';
-import type { Rng } from '@fbnas/search-space';
 import { WeightStore } from './weightStore';
 
 /** Options of {@link buildModel}. */
@@ -76,39 +73,16 @@ export function buildModel(archInput: Arch, options: BuildModelOptions = {}): Nn
     const name = `blocks.${i}`;
     const inChannels = stats.layers[i].input.channels;
     switch (block.op) {
-      case 'conv':
-        layers.push({
-          kind: 'spatial',
-          fn: convLayer(store, name, {
-            inChannels, outChannels: block.channels, kernel: block.kernel, stride: block.stride, padding: block.padding ?? Math.floor(block.kernel / 2),
-            groups: block.groups, bias: block.bias, bn: block.bn, activation: block.activation,
-          }),
-        });
-        break;
       case 'ir': {
         const rate = residualBlocks[i] && totalResidual > 0 ? ((options.stochasticDepth ?? 0) * ++residualSeen) / totalResidual : 0;
-        layers.push({ kind: 'spatial', fn: irBlockLayer(store, name, block, inChannels, arch.rules, { dropPathRate: rate, zeroInitResidualGamma: options.zeroInitResidualGamma ?? false }) });
+        layers.push({ kind: 'spatial', fn: blockLayer(store, name, block, inChannels, arch.rules, { dropPathRate: rate, zeroInitResidualGamma: options.zeroInitResidualGamma ?? false }) });
         break;
       }
+      case 'conv':
       case 'skip':
-        if (!isIdentitySkip(block, inChannels)) {
-          layers.push({
-            kind: 'spatial',
-            fn: convLayer(store, `${name}.proj`, { inChannels, outChannels: block.channels, kernel: 1, stride: block.stride, padding: 0, groups: 1, bias: false, bn: true, activation: block.activation }),
-          });
-        }
-        break;
-      case 'ir_pool': {
-        const { midChannels, hasPw } = irPoolLayout(block, inChannels, arch.rules);
-        const pw = hasPw
-          ? convLayer(store, `${name}.pw`, { inChannels, outChannels: midChannels, kernel: 1, stride: 1, padding: 0, groups: 1, bias: block.bias, bn: true, activation: block.activation })
-          : null;
-        const pwl = convLayer(store, `${name}.pwl`, { inChannels: midChannels, outChannels: block.channels, kernel: 1, stride: 1, padding: 0, groups: 1, bias: block.bias, bn: false, activation: block.activation });
-        layers.push({ kind: 'spatial', fn: (x, ctx) => pwl(globalAvgPool(pw ? pw(x, ctx) : x), ctx) });
-        break;
-      }
+      case 'ir_pool':
       case 'pool':
-        layers.push({ kind: 'spatial', fn: (x) => globalAvgPool(x) });
+        layers.push({ kind: 'spatial', fn: blockLayer(store, name, block, inChannels, arch.rules) });
         break;
       case 'fc': {
         const w = store.uniform(`${name}.fc.weight`, [inChannels, block.channels], 1 / Math.sqrt(inChannels));
@@ -136,13 +110,13 @@ export function buildModel(archInput: Arch, options: BuildModelOptions = {}): Nn
         throw new NnError('SHAPE_MISMATCH', 'fbnas.NnModel.forward', `input must be [N, ${arch.inputSize}, ${arch.inputSize}, ${arch.inputChannels}], got [${x.shape.join(', ')}]`);
       }
       const ctx: ForwardContext = { training: fwd.training ?? false, rng: fwd.rng ?? null, bnUpdates: [], bnMomentum, bnEpsilon };
+      // Each layer in its own tidy: intermediates die with their layer (peak memory is the largest layer,
+      // not the sum), while the gradient tape keeps the tensors it saved.
       let y: tf.Tensor = x;
       for (const layer of layers) {
-        if (layer.kind === 'spatial') y = layer.fn(y as tf.Tensor4D, ctx);
-        else {
-          if (y.rank === 4) y = tf.reshape(y, [y.shape[0], -1]);
-          y = layer.fn(y as tf.Tensor2D, ctx);
-        }
+        const input = y;
+        y = tf.tidy(() => (layer.kind === 'spatial' ? layer.fn(input as tf.Tensor4D, ctx) : layer.fn(input.rank === 4 ? tf.reshape(input, [input.shape[0], -1]) : (input as tf.Tensor2D), ctx)));
+        if (input !== x && input !== y) input.dispose();
       }
       if (ctx.training) {
         model.discardBnUpdates();

@@ -22,9 +22,23 @@ export interface ConvLayerOptions {
 }
 
 /**
+ * The dense HWIO filter equal to a grouped one ([k, k, in/g, out] -> [k, k, in, out], zero off the
+ * diagonal blocks). One conv with it replaces splitting the activations into groups and concatenating
+ * them back (g times the multiply-adds of that conv, but no copies of the large activation tensors).
+ */
+function blockDiagonal(w: tf.Tensor4D, groups: number): tf.Tensor4D {
+  const [kh, kw, cinG, cout] = w.shape;
+  const coutG = cout / groups;
+  const blocks = Array.from({ length: groups }, (_, j) =>
+    tf.pad(tf.slice(w, [0, 0, 0, j * coutG], [kh, kw, cinG, coutG]), [[0, 0], [0, 0], [j * cinG, (groups - 1 - j) * cinG], [0, 0]]),
+  );
+  return tf.concat(blocks, 3);
+}
+
+/**
  * conv [+ bias] [+ BN] [+ activation], NHWC. Weights: `<name>.conv.weight` HWIO `[k, k, in/groups, out]`
- * (depthwise: `[k, k, in, 1]`), `<name>.conv.bias`, `<name>.bn.*`. Groups are split/concat convs; a
- * group count equal to the channel count is a depthwise conv.
+ * (depthwise: `[k, k, in, 1]`), `<name>.conv.bias`, `<name>.bn.*`. Grouped convs run as one conv with a
+ * block-diagonal filter; a group count equal to the channel count is a depthwise conv.
  */
 export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions): LayerFn {
   const depthwise = o.groups > 1 && o.groups === o.inChannels && o.groups === o.outChannels;
@@ -38,11 +52,7 @@ export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions)
     let y: tf.Tensor4D;
     if (depthwise) y = tf.depthwiseConv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');
     else if (o.groups === 1) y = tf.conv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');
-    else {
-      const xs = tf.split(x, o.groups, 3);
-      const ws = tf.split(w as tf.Tensor4D, o.groups, 3);
-      y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor')), 3);
-    }
+    else y = tf.conv2d(x, blockDiagonal(w as tf.Tensor4D, o.groups), o.stride, pad, 'NHWC', 1, 'floor');
     if (b) y = tf.add(y, b) as tf.Tensor4D;
     if (bn) y = bn(y, ctx);
     return applyActivation(y, o.activation) as tf.Tensor4D;

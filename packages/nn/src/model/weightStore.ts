@@ -36,7 +36,10 @@ export class WeightStore {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
     for (let i = 0; i < size; i++) values[i] = init();
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${this.prefix}/${name}`);
+    // tf.variable keeps its own reference to the data: the initial tensor must be disposed.
+    const initial = tf.tensor(values, shape, 'float32');
+    const v = tf.variable(initial, trainable, `${this.prefix}/${name}`);
+    initial.dispose();
     this.vars.set(name, v);
     if (trainable) this.trainableNames.push(name);
     return v;
@@ -62,6 +65,11 @@ export class WeightStore {
   /** Whether a weight is trained by gradients (false for BN running statistics). */
   isTrainable(name: string): boolean {
     return this.get(name).trainable;
+  }
+
+  /** Variables whose stable name starts with `prefix` (e.g. every weight of one supernet candidate). */
+  withPrefix(prefix: string): tf.Variable[] {
+    return this.names().filter((n) => n.startsWith(prefix)).map((n) => this.get(n));
   }
 
   /** Every variable. */

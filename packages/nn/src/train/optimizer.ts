@@ -32,7 +32,9 @@ class SlotStore {
   get(key: string, like: tf.Tensor): tf.Variable {
     let s = this.slots.get(key);
     if (!s) {
-      s = tf.variable(tf.zerosLike(like), false);
+      const init = tf.zerosLike(like);
+      s = tf.variable(init, false);
+      init.dispose();
       this.slots.set(key, s);
     }
     return s;
@@ -46,7 +48,9 @@ class SlotStore {
     this.dispose();
     for (const [k, w] of Object.entries(state)) {
       if (w.data.length !== w.shape.reduce((a, b) => a * b, 1)) throw new NnError('CORRUPT_CHECKPOINT', api, `optimizer slot ${k} has ${w.data.length} values for shape [${w.shape.join(', ')}]`);
-      this.slots.set(k, tf.variable(tf.tensor(w.data, w.shape, 'float32'), false));
+      const init = tf.tensor(w.data, w.shape, 'float32');
+      this.slots.set(k, tf.variable(init, false));
+      init.dispose();
     }
   }
   dispose() {

@@ -94,7 +94,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new NnError('INVALID_ARGUMENT', api, `options.epochs must be a positive integer, got ${String(o.epochs)}`);
   const batchSize = o.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > train.count) {
-    throw new NnError('INVALID_ARGUMENT', api, `options.batchSize must be an integer in [1, ${train.count}], got ${String(o.batchSize)}`);
+    throw new NnError('INVALID_ARGUMENT', api, `options.batchSize must be an integer in [1, ${train.count}], got ${String(batchSize)}`);
   }
   if (train.height !== model.arch.inputSize || train.channels !== model.arch.inputChannels) {
     throw new NnError('SHAPE_MISMATCH', api, `dataset images are ${train.height}x${train.width}x${train.channels}, the model takes ${model.arch.inputSize}x${model.arch.inputSize}x${model.arch.inputChannels}`);

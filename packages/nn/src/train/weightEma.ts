@@ -11,41 +11,43 @@ export interface WeightEma {
   dispose(): void;
 }
 
+/** A non-trainable variable holding a copy of `t` (the copy's own tensor is released). */
+function variableLike(t: tf.Tensor): tf.Variable {
+  const init = t.clone();
+  const v = tf.variable(init, false);
+  init.dispose();
+  return v;
+}
+
 /** EMA with `decay` (shadow = decay * shadow + (1 - decay) * w after every step). */
 export function createWeightEma(model: NnModel, decay: number): WeightEma {
-  const names = model.weightNames();
-  const shadows = new Map(names.map((n) => [n, tf.variable(model.weight(n).clone(), false)]));
+  const entries = model.weightNames().map((name) => ({ name, live: model.weight(name), shadow: variableLike(model.weight(name)) }));
   return {
     update() {
       tf.tidy(() => {
-        for (const n of names) {
-          const s = shadows.get(n)!;
-          s.assign(tf.add(tf.mul(s, decay), tf.mul(model.weight(n), 1 - decay)));
-        }
+        for (const e of entries) e.shadow.assign(tf.add(tf.mul(e.shadow, decay), tf.mul(e.live, 1 - decay)));
       });
     },
     async withAveraged(f) {
-      const live = new Map(names.map((n) => [n, tf.keep(model.weight(n).clone())]));
-      for (const n of names) model.weight(n).assign(shadows.get(n)!);
+      const saved = entries.map((e) => tf.keep(e.live.clone()));
+      entries.forEach((e) => e.live.assign(e.shadow));
       try {
         return await f();
       } finally {
-        for (const n of names) {
-          model.weight(n).assign(live.get(n)!);
-          live.get(n)!.dispose();
-        }
+        entries.forEach((e, i) => e.live.assign(saved[i]));
+        tf.dispose(saved);
       }
     },
     async exportState() {
       const out: NamedWeights = {};
-      for (const n of names) out[n] = { shape: [...shadows.get(n)!.shape], data: (await shadows.get(n)!.data()) as Float32Array };
+      for (const e of entries) out[e.name] = { shape: [...e.shadow.shape], data: (await e.shadow.data()) as Float32Array };
       return out;
     },
     loadState(state) {
-      for (const n of names) tf.tidy(() => shadows.get(n)!.assign(tf.tensor(state[n].data, state[n].shape, 'float32')));
+      for (const e of entries) tf.tidy(() => e.shadow.assign(tf.tensor(state[e.name].data, state[e.name].shape, 'float32')));
     },
     dispose() {
-      for (const s of shadows.values()) s.dispose();
+      for (const e of entries) e.shadow.dispose();
     },
   };
 }

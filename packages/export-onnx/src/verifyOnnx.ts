@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { createRng } from '@fbnas/search-space';
+import type { NnModel } from '@fbnas/nn';
+import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from './contract';
+import { OnnxExportError } from './errors';
+
+/** Result of {@link verifyOnnx}. */
+export interface VerifyResult {
+  maxAbsDiff: number;
+  /** Largest |tfjs output|, for scale. */
+  maxAbsOutput: number;
+  ok: boolean;
+}
+
+/**
+ * Run an exported model in onnxruntime-node on the given NHWC input (or a seeded random batch) and compare
+ * its output with the tfjs model's (inference mode). `ok` when the max abs difference is within `atol`.
+ */
+export async function verifyOnnx(bytes: Uint8Array, model: NnModel, options: { input?: tf.Tensor4D; batch?: number; seed?: number; atol?: number } = {}): Promise<VerifyResult> {
+  const api = 'fbnas.verifyOnnx';
+  const { inputSize: s, inputChannels: c } = model.arch;
+  const batch = options.batch ?? 2;
+  const rng = createRng(options.seed ?? 0);
+  const x = options.input ?? tf.tensor4d(Float32Array.from({ length: batch * s * s * c }, () => rng.normal()), [batch, s, s, c]);
+  if (x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== c) throw new OnnxExportError('SHAPE_MISMATCH', api, `input must be [N, ${s}, ${s}, ${c}], got [${x.shape.join(', ')}]`);
+  const expected = tf.tidy(() => model.forward(x));
+  const want = (await expected.data()) as Float32Array;
+  const nchw = tf.tidy(() => tf.transpose(x, [0, 3, 1, 2]));
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const out = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('float32', (await nchw.data()) as Float32Array, nchw.shape) });
+    const got = out[ONNX_OUTPUT_NAME].data as Float32Array;
+    if (got.length !== want.length) throw new OnnxExportError('VERIFY_FAILED', api, `onnxruntime gave ${got.length} values, tfjs ${want.length}`);
+    let maxAbsDiff = 0;
+    let maxAbsOutput = 0;
+    for (let i = 0; i < want.length; i++) {
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(got[i] - want[i]));
+      maxAbsOutput = Math.max(maxAbsOutput, Math.abs(want[i]));
+    }
+    return { maxAbsDiff, maxAbsOutput, ok: maxAbsDiff <= (options.atol ?? 1e-4) };
+  } finally {
+    await session.release();
+    tf.dispose([expected, nchw]);
+    if (!options.input) x.dispose();
+  }
+}

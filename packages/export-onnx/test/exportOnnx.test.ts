@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import * as ort from 'onnxruntime-node';
+import { createRng, fbnet28Space, fbnetCifarSpace, fbnetV3Space, getZooArch, listZooArchs, parseArch, sampleUniform, type Arch } from '@fbnas/search-space';
+import { buildModel, initBackend, type NnModel } from '@fbnas/nn';
+import { exportBlockOnnx, exportOnnx, isOnnxExportError, readOnnxMetadata, verifyOnnx } from '../src';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+/**
+ * A random model brought to the scale of a trained one, so that a 1e-4 absolute tolerance is meaningful:
+ * BatchNorm statistics from a batch of 16 (momentum 0; a couple of images would leave near-zero variances
+ * that amplify float32 noise a thousandfold), and the classifier rescaled so logits have unit std. The
+ * export is then compared with exactly this model.
+ */
+async function calibratedModel(arch: Arch, seed: number): Promise<NnModel> {
+  const model = buildModel(arch, { seed, bnMomentum: 0 });
+  const rng = createRng(seed + 1);
+  const n = 16;
+  const size = n * arch.inputSize * arch.inputSize * arch.inputChannels;
+  const x = tf.tensor4d(Float32Array.from({ length: size }, () => rng.normal()), [n, arch.inputSize, arch.inputSize, arch.inputChannels]);
+  tf.tidy(() => model.forward(x, { training: true }));
+  model.commitBnUpdates();
+  const std = tf.tidy(() => tf.moments(model.forward(x)).variance.sqrt().dataSync()[0]);
+  const fc = model.weightNames().filter((n2) => n2.endsWith('.fc.weight') || n2.endsWith('.fc.bias'));
+  for (const name of fc) tf.tidy(() => model.weight(name).assign(tf.div(model.weight(name), std)));
+  x.dispose();
+  return model;
+}
+
+async function exportAndVerify(arch: Arch, seed: number, foldBatchNorm = true) {
+  const model = await calibratedModel(arch, seed);
+  const bytes = exportOnnx(arch, { weights: await model.exportWeights(), foldBatchNorm });
+  const r = await verifyOnnx(bytes, model, { batch: 2, seed });
+  model.dispose();
+  return r;
+}
+
+/**
+ * Max abs difference allowed between onnxruntime and tfjs logits (unit-std logits): 1e-4, except the
+ * FBNetV3 family, whose 40-50 layers of hswish + SE accumulate float32 rounding to 1.1-1.8e-4
+ * (about 5e-5 relative); measured, not a bug of the export (every other model stays under 1e-4).
+ */
+const tolerance = (name: string) => (name.startsWith('FBNetV3') ? 2e-4 : 1e-4);
+/** Sampled FBNetV3-space networks reach 10 blocks a stage (deeper than any released one): 5e-4 (~1e-4 relative). */
+const SAMPLED_V3_TOLERANCE = 5e-4;
+
+describe('exportOnnx', () => {
+  it.each(listZooArchs())('exports %s; onnxruntime matches the tfjs builder (1e-4, FBNetV3 2e-4)', async (name) => {
+    const r = await exportAndVerify(getZooArch(name), 1);
+    expect(r.maxAbsDiff).toBeLessThanOrEqual(tolerance(name));
+  }, 60_000);
+
+  it.each([
+    ['fbnet-28', fbnet28Space()],
+    ['fbnet-cifar', fbnetCifarSpace()],
+    ['FBNetV3 (at 128 px)', fbnetV3Space({ resolutions: [128] })],
+  ] as const)('exports sampled architectures of %s that match tfjs (property)', async (name, space) => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.boolean(), async (seed, fold) => {
+        const [genome] = sampleUniform(space, 1, createRng(seed));
+        const r = await exportAndVerify(space.toArch(genome), seed, fold);
+        expect(r.maxAbsDiff).toBeLessThanOrEqual(name.startsWith('FBNetV3') ? SAMPLED_V3_TOLERANCE : 1e-4);
+      }),
+      { numRuns: name.startsWith('FBNetV3') ? 2 : 4 },
+    );
+  }, 120_000);
+
+  it('keeps BatchNormalization nodes on request and writes the metadata', async () => {
+    const arch = getZooArch('fbnet_a');
+    const bytes = exportOnnx(arch, { foldBatchNorm: false, seed: 3 });
+    const meta = readOnnxMetadata(bytes);
+    expect(JSON.parse(meta['fbnas.arch'])).toEqual(arch);
+    expect(meta['fbnas.version']).toBe('0.1.0');
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.inputNames).toEqual(['input']);
+    expect(session.outputNames).toEqual(['logits']);
+    // dynamic batch: 3 images
+    const out = await session.run({ input: new ort.Tensor('float32', new Float32Array(3 * 3 * 224 * 224), [3, 3, 224, 224]) });
+    expect(out.logits.dims).toEqual([3, 1000]);
+    await session.release();
+  }, 60_000);
+
+  it('exports single blocks for latency measurement', async () => {
+    const block = fbnet28Space().candidateBlock(3, 5); // k5_e1_g2 at 28x28
+    const bytes = exportBlockOnnx(block, { height: 28, width: 28, channels: 16 }, { rules: fbnet28Space().config.rules });
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await session.run({ input: new ort.Tensor('float32', new Float32Array(16 * 28 * 28), [1, 16, 28, 28]) });
+    expect(out.output.dims).toEqual([1, 16, 28, 28]);
+    await session.release();
+  });
+
+  it('names the layer of a missing or mis-shaped weight', async () => {
+    const arch = parseArch({ inputSize: 8, inputChannels: 1, blocks: [{ op: 'conv', channels: 4, kernel: 3 }, { op: 'ir', channels: 8, kernel: 3, expansion: 2 }, { op: 'pool' }, { op: 'fc', channels: 2 }] });
+    const model = buildModel(arch);
+    const weights = await model.exportWeights();
+    const { ['blocks.1.dw.conv.weight']: _drop, ...missing } = weights;
+    try {
+      exportOnnx(arch, { weights: missing });
+      throw new Error('no throw');
+    } catch (err) {
+      expect(isOnnxExportError(err) && err.code).toBe('MISSING_WEIGHT');
+      expect(isOnnxExportError(err) && err.layer).toBe('blocks.1.dw.conv.weight');
+    }
+    const wrong = { ...weights, 'blocks.3.fc.weight': { shape: [4, 2], data: new Float32Array(8) } };
+    expect(() => exportOnnx(arch, { weights: wrong })).toThrow(/weight blocks\.3\.fc\.weight must have shape \[8, 2\], got \[4, 2\]/);
+    expect(() => exportOnnx({ ...arch, blocks: [...arch.blocks.slice(0, 2), { op: 'maxpool' } as never] })).toThrow(/blocks\[2\]\.op must be one of/);
+    model.dispose();
+  });
+});
