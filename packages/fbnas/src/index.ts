@@ -2,3 +2,4 @@
 export * from '@fbnas/search-space';
 export * from '@fbnas/nn';
 export * from '@fbnas/export-onnx';
+export * from '@fbnas/latency-model';

@@ -4,6 +4,7 @@ import * as umbrella from '../src';
 import * as searchSpace from '@fbnas/search-space';
 import * as nn from '@fbnas/nn';
 import * as exportOnnx from '@fbnas/export-onnx';
+import * as latencyModel from '@fbnas/latency-model';
 
 // Every member package, imported by its public name. The last test below fails when a published
 // workspace package is missing here.
@@ -11,6 +12,7 @@ const MEMBERS: Record<string, Record<string, unknown>> = {
   '@fbnas/search-space': searchSpace,
   '@fbnas/nn': nn,
   '@fbnas/export-onnx': exportOnnx,
+  '@fbnas/latency-model': latencyModel,
 };
 
 const packagesDir = join(__dirname, '..', '..');

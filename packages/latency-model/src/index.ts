@@ -1,0 +1,20 @@
+export { LatencyModelError, isLatencyModelError } from './errors';
+export type { LatencyModelErrorCode } from './errors';
+export { costOfGenome, expectedCost } from './costTable';
+export type { LayerwiseCostTable } from './costTable';
+export { expectedCostTf } from './expectedCostTf';
+export { HW_NAS_BENCH_METRICS, hwNasBenchCostTable } from './hwNasBenchCostTable';
+export type { HwNasBenchMetric } from './hwNasBenchCostTable';
+export {
+  costTableFromLut,
+  diffLatencyLuts,
+  LATENCY_LUT_FORMAT,
+  latencyLutKey,
+  loadLatencyLut,
+  lutSignatures,
+  mergeLatencyLuts,
+  parseLatencyLut,
+  saveLatencyLut,
+  serializeLatencyLut,
+} from './latencyLut';
+export type { LatencyLut, LatencyLutEntry, LatencyLutHeader } from './latencyLut';
