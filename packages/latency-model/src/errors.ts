@@ -1,5 +1,5 @@
 /** Error codes of `@fbnas/latency-model`. */
-export type LatencyModelErrorCode = 'INVALID_ARGUMENT' | 'UNKNOWN_NAME' | 'CORRUPT_LUT' | 'MISSING_ENTRY' | 'MISMATCH';
+export type LatencyModelErrorCode = 'INVALID_ARGUMENT' | 'UNKNOWN_NAME' | 'CORRUPT_LUT' | 'MISSING_ENTRY' | 'MISMATCH' | 'ABORTED';
 
 /** The error class of `@fbnas/latency-model`; messages name the API, the argument and the value. */
 export class LatencyModelError extends Error {

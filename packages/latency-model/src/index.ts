@@ -18,3 +18,5 @@ export {
   serializeLatencyLut,
 } from './latencyLut';
 export type { LatencyLut, LatencyLutEntry, LatencyLutHeader } from './latencyLut';
+export { buildOrtLatencyLut } from './buildOrtLatencyLut';
+export type { BuildOrtLutOptions } from './buildOrtLatencyLut';

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import type { ArchRules, Block, TensorShape } from '@fbnas/search-space';
+import { exportBlockOnnx } from '@fbnas/export-onnx';
+import { LatencyModelError } from './errors';
+import { LATENCY_LUT_FORMAT, loadLatencyLut, saveLatencyLut, type LatencyLut, type LatencyLutEntry, type LatencyLutHeader } from './latencyLut';
+
+/** Options of {@link buildOrtLatencyLut}; defaults in brackets. */
+export interface BuildOrtLutOptions {
+  rules: ArchRules;
+  /** Partial LUT file: entries found there are kept, progress is saved there atomically. */
+  path?: string;
+  /** Intra-op threads [1] (inter-op 1, sequential execution). */
+  threads?: number;
+  /** Un-timed runs before measuring [10]. */
+  warmup?: number;
+  /** Timed runs: at least `minRepeats` [20], at most `maxRepeats` [200], stopping once the relative standard error of the mean is below `targetRelativeError` [0.01]. */
+  minRepeats?: number;
+  maxRepeats?: number;
+  targetRelativeError?: number;
+  /** Save the partial table every this many new entries [10]. */
+  saveEvery?: number;
+  onProgress?: (event: { done: number; total: number; key: string; entry: LatencyLutEntry }) => void;
+  signal?: AbortSignal;
+}
+
+interface Timing {
+  entry: LatencyLutEntry;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+
+async function timeSession(bytes: Uint8Array, input: TensorShape, o: Required<Pick<BuildOrtLutOptions, 'threads' | 'warmup' | 'minRepeats' | 'maxRepeats' | 'targetRelativeError'>>): Promise<Timing> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: o.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  try {
+    const data = new Float32Array(input.channels * input.height * input.width).fill(0.5);
+    const feeds = { input: new ort.Tensor('float32', data, [1, input.channels, input.height, input.width]) };
+    for (let i = 0; i < o.warmup; i++) await session.run(feeds);
+    const ms: number[] = [];
+    let sum = 0;
+    let sq = 0;
+    while (ms.length < o.maxRepeats) {
+      const t0 = performance.now();
+      await session.run(feeds);
+      const t = performance.now() - t0;
+      ms.push(t);
+      sum += t;
+      sq += t * t;
+      const n = ms.length;
+      if (n >= o.minRepeats) {
+        const mean = sum / n;
+        const se = Math.sqrt(Math.max(sq / n - mean * mean, 0) / n);
+        if (se / mean < o.targetRelativeError) break;
+      }
+    }
+    ms.sort((a, b) => a - b);
+    return { entry: { median: quantile(ms, 0.5), p10: quantile(ms, 0.1), p90: quantile(ms, 0.9), samples: ms.length } };
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * Measure a latency LUT in onnxruntime-node: each (block, input) signature (e.g. `lutSignatures(space)`)
+ * is exported as a single-block ONNX graph and timed at batch 1. The header records the runtime, its version,
+ * threads, CPU and date, and the per-call overhead (timed on a trivial graph) that each entry includes.
+ * With `path`, entries already on disk are kept and progress is saved atomically, so an interrupted build
+ * resumes and never replaces a good table with a broken one.
+ */
+export async function buildOrtLatencyLut(signatures: ReadonlyArray<{ key: string; block: Block; input: TensorShape }>, options: BuildOrtLutOptions): Promise<LatencyLut> {
+  const api = 'fbnas.buildOrtLatencyLut';
+  const o = {
+    threads: options.threads ?? 1,
+    warmup: options.warmup ?? 10,
+    minRepeats: options.minRepeats ?? 20,
+    maxRepeats: options.maxRepeats ?? 200,
+    targetRelativeError: options.targetRelativeError ?? 0.01,
+  };
+  if (!Number.isInteger(o.threads) || o.threads < 1) throw new LatencyModelError('INVALID_ARGUMENT', api, `options.threads must be a positive integer, got ${String(options.threads)}`);
+  if (!(o.minRepeats >= 1 && o.maxRepeats >= o.minRepeats)) throw new LatencyModelError('INVALID_ARGUMENT', api, `options need 1 <= minRepeats <= maxRepeats, got ${o.minRepeats} and ${o.maxRepeats}`);
+  const overheadProbe = await timeSession(exportBlockOnnx({ op: 'pool', stage: 0, kind: 'avg' }, { height: 1, width: 1, channels: 8 }), { height: 1, width: 1, channels: 8 }, o);
+  const header: LatencyLutHeader = {
+    runtime: 'onnxruntime-node',
+    runtimeVersion: ort.env.versions.node ?? 'unknown',
+    threads: o.threads,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    date: new Date().toISOString(),
+    unit: 'ms',
+    batch: 1,
+    overheadMs: overheadProbe.entry.median,
+  };
+  let lut: LatencyLut = { format: LATENCY_LUT_FORMAT, header, entries: {} };
+  if (options.path && existsSync(options.path)) {
+    const prior = loadLatencyLut(options.path);
+    if (prior.header.runtime !== header.runtime || prior.header.threads !== header.threads || prior.header.batch !== header.batch) {
+      throw new LatencyModelError('MISMATCH', api, `${options.path} holds a ${prior.header.runtime} table at ${prior.header.threads} threads; refusing to mix it with ${header.threads}-thread measurements`);
+    }
+    lut = { ...prior, entries: { ...prior.entries } };
+  }
+  const todo = signatures.filter((s) => !(s.key in lut.entries));
+  let sinceSave = 0;
+  let done = signatures.length - todo.length;
+  for (const s of todo) {
+    if (options.signal?.aborted) {
+      if (options.path) saveLatencyLut(options.path, lut);
+      throw new LatencyModelError('ABORTED', api, `aborted after ${done} of ${signatures.length} entries${options.path ? `; run again to resume from ${options.path}` : ''}`);
+    }
+    const t = await timeSession(exportBlockOnnx(s.block, s.input, { rules: options.rules }), s.input, o);
+    lut.entries[s.key] = t.entry;
+    done++;
+    options.onProgress?.({ done, total: signatures.length, key: s.key, entry: t.entry });
+    if (options.path && ++sinceSave >= (options.saveEvery ?? 10)) {
+      saveLatencyLut(options.path, lut);
+      sinceSave = 0;
+    }
+  }
+  if (options.path) saveLatencyLut(options.path, lut);
+  return lut;
+}

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fbnet28Space } from '@fbnas/search-space';
+import { buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures } from '../src';
+
+const space = fbnet28Space();
+const quick = { rules: space.config.rules, warmup: 1, minRepeats: 3, maxRepeats: 5 };
+const dir = mkdtempSync(join(tmpdir(), 'fbnas-ortlut-'));
+
+describe('buildOrtLatencyLut', () => {
+  it('measures blocks in onnxruntime-node with a complete header', async () => {
+    const sigs = lutSignatures(space).slice(0, 4);
+    const lut = await buildOrtLatencyLut(sigs, quick);
+    expect(Object.keys(lut.entries).sort()).toEqual(sigs.map((s) => s.key).sort());
+    for (const e of Object.values(lut.entries)) {
+      expect(e.samples).toBeGreaterThanOrEqual(3);
+      expect(e.p10).toBeLessThanOrEqual(e.median);
+      expect(e.median).toBeLessThanOrEqual(e.p90);
+      expect(e.median).toBeGreaterThan(0);
+    }
+    expect(lut.header).toMatchObject({ runtime: 'onnxruntime-node', threads: 1, batch: 1, unit: 'ms' });
+    expect(lut.header.overheadMs).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('resumes an interrupted build from the partial table on disk', async () => {
+    const path = join(dir, 'partial.json');
+    const sigs = lutSignatures(space).slice(0, 6);
+    const controller = new AbortController();
+    await expect(
+      buildOrtLatencyLut(sigs, { ...quick, path, saveEvery: 1, signal: controller.signal, onProgress: (e) => e.done === 3 && controller.abort() }),
+    ).rejects.toThrow(/aborted after 3 of 6 entries; run again to resume/);
+    expect(Object.keys(loadLatencyLut(path).entries)).toHaveLength(3);
+    const measured: string[] = [];
+    const lut = await buildOrtLatencyLut(sigs, { ...quick, path, onProgress: (e) => measured.push(e.key) });
+    expect(measured).toHaveLength(3); // only the missing ones
+    expect(Object.keys(lut.entries)).toHaveLength(6);
+    expect(existsSync(path)).toBe(true);
+  }, 60_000);
+
+  it('covers a whole space and gives its cost table (22 x 9)', async () => {
+    const lut = await buildOrtLatencyLut(lutSignatures(space), { ...quick, minRepeats: 2, maxRepeats: 2, warmup: 1 });
+    const table = costTableFromLut(space, lut);
+    expect(table.layers).toHaveLength(22);
+    expect(table.fixed).toBeGreaterThan(lut.header.overheadMs);
+  }, 120_000);
+
+  it('refuses to mix thread settings in one table', async () => {
+    const path = join(dir, 'threads.json');
+    await buildOrtLatencyLut(lutSignatures(space).slice(0, 1), { ...quick, path });
+    await expect(buildOrtLatencyLut(lutSignatures(space).slice(0, 2), { ...quick, path, threads: 2 })).rejects.toThrow(/refusing to mix it with 2-thread measurements/);
+  }, 60_000);
+});

@@ -1,0 +1,80 @@
+// Benchmark: how well an onnxruntime-node LUT (single blocks, 1 thread, batch 1) predicts whole-model
+// latency measured in onnxruntime-node, for random architectures of the CIFAR and 28x28 FBNet spaces.
+// Prediction = LUT sum with the per-call overhead counted once (no calibration yet). Prints MAPE, Spearman,
+// Kendall and the share within +-10%, then one JSON line.   Options: --archs N (100 per space), --seed S.
+import * as ort from 'onnxruntime-node';
+import { createRng, fbnet28Space, fbnetCifarSpace, sampleUniform } from '@fbnas/search-space';
+import { exportOnnx } from '@fbnas/export-onnx';
+import { buildOrtLatencyLut, costOfGenome, costTableFromLut, lutSignatures } from '@fbnas/latency-model';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const nArchs = arg('archs', 100);
+const seed = arg('seed', 0);
+
+function ranks(xs) {
+  const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
+  const r = new Array(xs.length);
+  order.forEach(([, i], k) => (r[i] = k));
+  return r;
+}
+function pearson(a, b) {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let num = 0, da = 0, db = 0;
+  for (let i = 0; i < n; i++) { num += (a[i] - ma) * (b[i] - mb); da += (a[i] - ma) ** 2; db += (b[i] - mb) ** 2; }
+  return num / Math.sqrt(da * db);
+}
+const spearman = (a, b) => pearson(ranks(a), ranks(b));
+function kendall(a, b) {
+  let c = 0, d = 0;
+  for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) {
+    const s = Math.sign(a[i] - a[j]) * Math.sign(b[i] - b[j]);
+    if (s > 0) c++; else if (s < 0) d++;
+  }
+  return (c - d) / (c + d);
+}
+
+async function measureWhole(bytes, s, c) {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const feeds = { input: new ort.Tensor('float32', new Float32Array(c * s * s).fill(0.5), [1, c, s, s]) };
+  for (let i = 0; i < 10; i++) await session.run(feeds);
+  const ms = [];
+  for (let i = 0; i < 30; i++) { const t0 = performance.now(); await session.run(feeds); ms.push(performance.now() - t0); }
+  await session.release();
+  ms.sort((a, b) => a - b);
+  return ms[15];
+}
+
+const results = {};
+for (const [name, space] of [['fbnet-cifar', fbnetCifarSpace()], ['fbnet-28', fbnet28Space()]]) {
+  const t0 = performance.now();
+  const sigs = lutSignatures(space);
+  const lut = await buildOrtLatencyLut(sigs, { rules: space.config.rules });
+  const table = costTableFromLut(space, lut);
+  const lutSeconds = (performance.now() - t0) / 1000;
+  const genomes = sampleUniform(space, nArchs, createRng(seed));
+  const predicted = [];
+  const measured = [];
+  for (const g of genomes) {
+    predicted.push(costOfGenome(table, g));
+    measured.push(await measureWhole(exportOnnx(space.toArch(g), { seed: 1 }), space.config.inputSize, space.config.inputChannels));
+  }
+  const ape = predicted.map((p, i) => Math.abs(p - measured[i]) / measured[i]);
+  results[name] = {
+    archs: nArchs,
+    lutEntries: sigs.length,
+    lutBuildSeconds: +lutSeconds.toFixed(1),
+    overheadMs: +lut.header.overheadMs.toFixed(4),
+    medianMeasuredMs: +[...measured].sort((a, b) => a - b)[Math.floor(nArchs / 2)].toFixed(3),
+    mape: +(100 * ape.reduce((s, v) => s + v, 0) / nArchs).toFixed(2),
+    within10pct: +(100 * ape.filter((v) => v <= 0.1).length / nArchs).toFixed(1),
+    spearman: +spearman(predicted, measured).toFixed(4),
+    kendall: +kendall(predicted, measured).toFixed(4),
+  };
+  console.log(`${name}: ${JSON.stringify(results[name])}`);
+}
+console.log(JSON.stringify({ bench: 'lut-accuracy', calibrated: false, ...results }));
