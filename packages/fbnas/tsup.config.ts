@@ -1,19 +1,7 @@
 import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tools/tsupConfig.mjs';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'es2022',
-  },
-  {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['cjs'],
-    sourcemap: true,
-    target: 'es2022',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-]);
+// The umbrella also builds its CLI bin.
+export default defineConfig(
+  packageConfig({ extra: [{ entry: { cli: 'src/cli/main.ts' }, format: ['cjs'], sourcemap: true, target: 'es2022', banner: { js: '#!/usr/bin/env node' } }] }),
+);

@@ -13,6 +13,7 @@ export { makeDivisible } from './arch/makeDivisible';
 
 export type { BnParamCounting, LayerCost, TensorShape } from './blocks/convCost';
 export { convOutputSize } from './blocks/convCost';
+export type { ConvLayerSpec } from './blocks/convLayerSpec';
 export { blockCost } from './blocks/blockCost';
 export { irBlockLayout } from './blocks/irBlockLayout';
 export type { IrLayout } from './blocks/irBlockLayout';

@@ -1,18 +1,9 @@
-import { convOutputSize, type Activation } from '@fbnas/search-space';
+import { convOutputSize, type ConvLayerSpec } from '@fbnas/search-space';
 import { emitActivation } from './activationEmitter';
 import type { EmitContext, OnnxValue } from './emitContext';
 
 /** A conv layer as `@fbnas/nn` builds it (weights under `<name>.conv.*` and `<name>.bn.*`). */
-export interface ConvSpec {
-  outChannels: number;
-  kernel: number;
-  stride: number;
-  padding: number;
-  groups: number;
-  bias: boolean;
-  bn: boolean;
-  activation: Activation;
-}
+export type ConvSpec = ConvLayerSpec;
 
 /** HWIO [kh, kw, i, o] -> OIHW [o, i, kh, kw]. */
 function hwioToOihw(w: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {

@@ -1,6 +1,6 @@
 import { Conv2DBackpropFilter, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import { NnError } from '../errors';
-import { convGeometry } from './convGeometry';
+import { convGeometry, kernelWindowArgs, type ConvGradAttrs } from './convGeometry';
 import { fbnasKernelModule } from './fbnasKernelModule';
 import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
@@ -14,13 +14,7 @@ export const conv2dBackpropFilterKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap }): TensorInfo => {
     const be = backend as WasmBackendLike;
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-      strides: number | [number, number];
-      pad: 'same' | 'valid' | number;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      filterShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as ConvGradAttrs & { dataFormat: 'NHWC' | 'NCHW'; filterShape: [number, number, number, number] };
     if (dataFormat === 'NCHW') throw new NnError('UNSUPPORTED', 'fbnas.Conv2DBackpropFilter(wasm)', 'dataFormat NCHW is not supported; use NHWC');
     const g = convGeometry(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false);
     const out = be.makeOutput([...filterShape], 'float32');
@@ -34,7 +28,7 @@ export const conv2dBackpropFilterKernel: KernelConfig = {
     k.conv2dBackpropFilter(
       heapOffset(be, x), heapOffset(be, dy), heapOffset(be, out),
       g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
-      g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth,
+      ...kernelWindowArgs(g).slice(2),
     );
     return out;
   },

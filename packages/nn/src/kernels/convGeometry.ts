@@ -48,3 +48,16 @@ export function convGeometry(
     dilationWidth: info.dilationWidth,
   };
 }
+
+/** The geometry as the kernels' trailing arguments: out h, w, kernel h, w, strides, top/left pads, dilations. */
+export function kernelWindowArgs(g: ConvGeometry): number[] {
+  return [g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth];
+}
+
+/** Attributes of tfjs's conv gradient kernels. */
+export interface ConvGradAttrs {
+  strides: number | [number, number];
+  dilations?: number | [number, number];
+  pad: 'same' | 'valid' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}

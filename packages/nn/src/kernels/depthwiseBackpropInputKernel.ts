@@ -1,5 +1,5 @@
 import { DepthwiseConv2dNativeBackpropInput, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
-import { convGeometry } from './convGeometry';
+import { convGeometry, kernelWindowArgs, type ConvGradAttrs } from './convGeometry';
 import { fbnasKernelModule } from './fbnasKernelModule';
 import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
@@ -10,20 +10,14 @@ export const depthwiseBackpropInputKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap }): TensorInfo => {
     const be = backend as WasmBackendLike;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as {
-      strides: number | [number, number];
-      dilations: number | [number, number];
-      pad: 'same' | 'valid' | number;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
     const fs = filter.shape as [number, number, number, number];
-    const g = convGeometry(inputShape, fs, strides, dilations, pad, dimRoundingMode, true);
+    const g = convGeometry(inputShape, fs, strides, dilations ?? 1, pad, dimRoundingMode, true);
     const out = be.makeOutput([...inputShape], 'float32');
     const k = fbnasKernelModule(heapMemory(be));
     const m = fs[3];
     const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels];
-    const rest = [g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft, g.dilationHeight, g.dilationWidth];
+    const rest = kernelWindowArgs(g);
     if (m === 1) k.depthwiseBackpropInput(heapOffset(be, dy), heapOffset(be, filter), heapOffset(be, out), ...dims, ...rest);
     else k.depthwiseBackpropInputMulti(heapOffset(be, dy), heapOffset(be, filter), heapOffset(be, out), ...dims, m, ...rest);
     return out;

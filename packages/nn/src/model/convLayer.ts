@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Activation } from '@fbnas/search-space';
+import type { ConvLayerSpec } from '@fbnas/search-space';
 import { applyActivation } from './activation';
 import { batchNormLayer } from './batchNormLayer';
 import type { LayerFn } from './forwardContext';
 import type { WeightStore } from './weightStore';
 
-/** Options of {@link convLayer}. */
-export interface ConvLayerOptions {
+/** Options of {@link convLayer}: the shared conv spec plus the input width. */
+export interface ConvLayerOptions extends ConvLayerSpec {
   inChannels: number;
-  outChannels: number;
-  kernel: number;
-  stride: number;
-  /** Symmetric explicit padding (PyTorch / ONNX semantics, output size floor((H + 2p - k) / s) + 1). */
-  padding: number;
-  groups: number;
-  bias: boolean;
-  bn: boolean;
-  activation: Activation;
   /** Initialise the BN scale to zero (last BN of residual blocks). */
   zeroGamma?: boolean;
 }

@@ -23,8 +23,30 @@ export const FBNET_PAPER_RULES: ArchRules = { widthDivisor: 1, unitExpansionPw: 
 const FBNET_STAGE_CHANNELS = [16, 24, 32, 64, 112, 184, 352];
 const FBNET_STAGE_LAYERS = [1, 4, 4, 4, 4, 4, 1];
 
-function fbnetStages(strides: readonly number[], channels: readonly number[] = FBNET_STAGE_CHANNELS) {
-  return FBNET_STAGE_LAYERS.map((layers, i) => ({ channels: channels[i], layers, stride: strides[i] }));
+/** A 22-layer FBNet space: the paper's stage depths and candidates, with a preset's geometry. */
+function fbnetPreset(p: {
+  name: string;
+  inputSize: number;
+  inputChannels: number;
+  numClasses: number;
+  stemStride: number;
+  strides: readonly number[];
+  channels?: readonly number[];
+  headChannels: number;
+}): LayerwiseSpace {
+  const channels = p.channels ?? FBNET_STAGE_CHANNELS;
+  return createLayerwiseSpace({
+    name: p.name,
+    inputSize: p.inputSize,
+    inputChannels: p.inputChannels,
+    numClasses: p.numClasses,
+    rules: FBNET_PAPER_RULES,
+    activation: 'relu',
+    stem: { channels: 16, kernel: 3, stride: p.stemStride },
+    stages: FBNET_STAGE_LAYERS.map((layers, i) => ({ channels: channels[i], layers, stride: p.strides[i] })),
+    headChannels: p.headChannels,
+    candidates: FBNET_CANDIDATES,
+  });
 }
 
 /**
@@ -32,17 +54,9 @@ function fbnetStages(strides: readonly number[], channels: readonly number[] = F
  * (`headChannels: 1984` gives HW-NAS-Bench's ImageNet variant, whose LUT keys use 1984).
  */
 export function fbnetImageNetSpace(options: { headChannels?: number; numClasses?: number } = {}): LayerwiseSpace {
-  return createLayerwiseSpace({
-    name: 'fbnet-imagenet',
-    inputSize: 224,
-    inputChannels: 3,
-    numClasses: options.numClasses ?? 1000,
-    rules: FBNET_PAPER_RULES,
-    activation: 'relu',
-    stem: { channels: 16, kernel: 3, stride: 2 },
-    stages: fbnetStages([1, 2, 2, 2, 1, 2, 1]),
-    headChannels: options.headChannels ?? 1504,
-    candidates: FBNET_CANDIDATES,
+  return fbnetPreset({
+    name: 'fbnet-imagenet', inputSize: 224, inputChannels: 3, numClasses: options.numClasses ?? 1000,
+    stemStride: 2, strides: [1, 2, 2, 2, 1, 2, 1], headChannels: options.headChannels ?? 1504,
   });
 }
 
@@ -51,17 +65,9 @@ export function fbnetImageNetSpace(options: { headChannels?: number; numClasses?
  * [1,1,2,2,1,2,1], head 352 -> 1504, FC to 100 classes, FBNet-paper counting.
  */
 export function fbnetCifarSpace(options: { numClasses?: number } = {}): LayerwiseSpace {
-  return createLayerwiseSpace({
-    name: 'fbnet-cifar',
-    inputSize: 32,
-    inputChannels: 3,
-    numClasses: options.numClasses ?? 100,
-    rules: FBNET_PAPER_RULES,
-    activation: 'relu',
-    stem: { channels: 16, kernel: 3, stride: 1 },
-    stages: fbnetStages([1, 1, 2, 2, 1, 2, 1]),
-    headChannels: 1504,
-    candidates: FBNET_CANDIDATES,
+  return fbnetPreset({
+    name: 'fbnet-cifar', inputSize: 32, inputChannels: 3, numClasses: options.numClasses ?? 100,
+    stemStride: 1, strides: [1, 1, 2, 2, 1, 2, 1], headChannels: 1504,
   });
 }
 
@@ -75,16 +81,8 @@ export const FBNET28_STAGE_CHANNELS: readonly number[] = [16, 16, 24, 32, 48, 64
  * {@link FBNET28_STAGE_CHANNELS}, head 1x1 conv to 256, FC to 10 classes, FBNet-paper counting.
  */
 export function fbnet28Space(options: { numClasses?: number; headChannels?: number } = {}): LayerwiseSpace {
-  return createLayerwiseSpace({
-    name: 'fbnet-28',
-    inputSize: 28,
-    inputChannels: 1,
-    numClasses: options.numClasses ?? 10,
-    rules: FBNET_PAPER_RULES,
-    activation: 'relu',
-    stem: { channels: 16, kernel: 3, stride: 1 },
-    stages: fbnetStages([1, 1, 2, 1, 2, 1, 1], FBNET28_STAGE_CHANNELS),
-    headChannels: options.headChannels ?? 256,
-    candidates: FBNET_CANDIDATES,
+  return fbnetPreset({
+    name: 'fbnet-28', inputSize: 28, inputChannels: 1, numClasses: options.numClasses ?? 10,
+    stemStride: 1, strides: [1, 1, 2, 1, 2, 1, 1], channels: FBNET28_STAGE_CHANNELS, headChannels: options.headChannels ?? 256,
   });
 }

@@ -1,0 +1,2 @@
+import type { Options } from 'tsup';
+export function packageConfig(options?: { extra?: Options[] }): Options[];
