@@ -1,11 +1,13 @@
 // Benchmark: how well an onnxruntime-node LUT (single blocks, 1 thread, batch 1) predicts whole-model
 // latency measured in onnxruntime-node, for random architectures of the CIFAR and 28x28 FBNet spaces.
-// Prediction = LUT sum with the per-call overhead counted once (no calibration yet). Prints MAPE, Spearman,
-// Kendall and the share within +-10%, then one JSON line.   Options: --archs N (100 per space), --seed S.
+// Predictions: the LUT sum with the per-call overhead counted once ("raw"), then the LUT calibrated on
+// --calib N (20) other measured architectures, drawn with another seed and never scored ("affine", and
+// "per-candidate" fusion corrections). Prints MAPE, Spearman, Kendall and the share within +-10% on the --archs
+// N (100) held-out architectures of each space, then one JSON line.
 import * as ort from 'onnxruntime-node';
 import { createRng, fbnet28Space, fbnetCifarSpace, sampleUniform } from '@fbnas/search-space';
 import { exportOnnx } from '@fbnas/export-onnx';
-import { buildOrtLatencyLut, costOfGenome, costTableFromLut, lutSignatures } from '@fbnas/latency-model';
+import { buildOrtLatencyLut, calibrateCostTable, costOfGenome, costTableFromLut, lutSignatures } from '@fbnas/latency-model';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -13,6 +15,7 @@ const arg = (name, fallback) => {
 };
 const nArchs = arg('archs', 100);
 const seed = arg('seed', 0);
+const nCalib = arg('calib', 20);
 
 function ranks(xs) {
   const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
@@ -56,25 +59,34 @@ for (const [name, space] of [['fbnet-cifar', fbnetCifarSpace()], ['fbnet-28', fb
   const lut = await buildOrtLatencyLut(sigs, { rules: space.config.rules });
   const table = costTableFromLut(space, lut);
   const lutSeconds = (performance.now() - t0) / 1000;
+  const measure = async (g) => measureWhole(exportOnnx(space.toArch(g), { seed: 1 }), space.config.inputSize, space.config.inputChannels);
+  const calib = [];
+  for (const g of sampleUniform(space, nCalib, createRng(seed + 1000))) calib.push({ genome: g, measured: await measure(g) });
   const genomes = sampleUniform(space, nArchs, createRng(seed));
-  const predicted = [];
   const measured = [];
-  for (const g of genomes) {
-    predicted.push(costOfGenome(table, g));
-    measured.push(await measureWhole(exportOnnx(space.toArch(g), { seed: 1 }), space.config.inputSize, space.config.inputChannels));
-  }
-  const ape = predicted.map((p, i) => Math.abs(p - measured[i]) / measured[i]);
+  for (const g of genomes) measured.push(await measure(g));
+  const score = (t) => {
+    const predicted = genomes.map((g) => costOfGenome(t, g));
+    const ape = predicted.map((p, i) => Math.abs(p - measured[i]) / measured[i]);
+    return {
+      mape: +(100 * ape.reduce((s2, v) => s2 + v, 0) / nArchs).toFixed(2),
+      within10pct: +(100 * ape.filter((v) => v <= 0.1).length / nArchs).toFixed(1),
+      spearman: +spearman(predicted, measured).toFixed(4),
+      kendall: +kendall(predicted, measured).toFixed(4),
+      meanRatio: +(predicted.reduce((s2, p, i) => s2 + p / measured[i], 0) / nArchs).toFixed(3),
+    };
+  };
   results[name] = {
     archs: nArchs,
+    calibrationArchs: nCalib,
     lutEntries: sigs.length,
     lutBuildSeconds: +lutSeconds.toFixed(1),
     overheadMs: +lut.header.overheadMs.toFixed(4),
     medianMeasuredMs: +[...measured].sort((a, b) => a - b)[Math.floor(nArchs / 2)].toFixed(3),
-    mape: +(100 * ape.reduce((s, v) => s + v, 0) / nArchs).toFixed(2),
-    within10pct: +(100 * ape.filter((v) => v <= 0.1).length / nArchs).toFixed(1),
-    spearman: +spearman(predicted, measured).toFixed(4),
-    kendall: +kendall(predicted, measured).toFixed(4),
+    raw: score(table),
+    affine: score(calibrateCostTable(table, calib)),
+    perCandidate: score(calibrateCostTable(table, calib, { method: 'per-candidate', ridge: 1e-2 })),
   };
   console.log(`${name}: ${JSON.stringify(results[name])}`);
 }
-console.log(JSON.stringify({ bench: 'lut-accuracy', calibrated: false, ...results }));
+console.log(JSON.stringify({ bench: 'lut-accuracy', ...results }));

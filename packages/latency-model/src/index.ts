@@ -20,3 +20,5 @@ export {
 export type { LatencyLut, LatencyLutEntry, LatencyLutHeader } from './latencyLut';
 export { buildOrtLatencyLut } from './buildOrtLatencyLut';
 export type { BuildOrtLutOptions } from './buildOrtLatencyLut';
+export { calibrateCostTable } from './calibrateCostTable';
+export type { CostCalibration, CostMeasurement } from './calibrateCostTable';
