@@ -150,11 +150,16 @@ export function diffLatencyLuts(a: LatencyLut, b: LatencyLut): { onlyInA: string
 }
 
 /**
- * A layer-wise cost table for a space from a LUT: each candidate's median minus the per-call overhead,
- * the fixed stem and head blocks likewise, plus the overhead once. Missing entries are one error listing
- * every missing key.
+ * A layer-wise cost table for a space from a LUT: each candidate's median (or p10) minus the per-call
+ * overhead, the fixed stem and head blocks likewise, plus the overhead once. Missing entries are one error
+ * listing every missing key. `statistic: 'p10'` uses the fast tail of each block's timings, meant for machines
+ * whose timings are disturbed from outside (compare it with the median on your device: see the package README).
  */
-export function costTableFromLut(space: LayerwiseSpace, lut: LatencyLut): LayerwiseCostTable {
+export function costTableFromLut(space: LayerwiseSpace, lut: LatencyLut, options: { statistic?: 'median' | 'p10' } = {}): LayerwiseCostTable {
+  const statistic = options.statistic ?? 'median';
+  if (statistic !== 'median' && statistic !== 'p10') {
+    throw new LatencyModelError('INVALID_ARGUMENT', 'fbnas.costTableFromLut', `options.statistic must be "median" or "p10", got ${JSON.stringify(statistic)}`);
+  }
   const missing: string[] = [];
   const o = lut.header.overheadMs;
   const cost = (block: Block, input: TensorShape) => {
@@ -164,7 +169,7 @@ export function costTableFromLut(space: LayerwiseSpace, lut: LatencyLut): Layerw
       missing.push(key);
       return 0;
     }
-    return Math.max(e.median - o, 0);
+    return Math.max(e[statistic] - o, 0);
   };
   let fixed = o;
   let shape: TensorShape = { height: space.config.inputSize, width: space.config.inputSize, channels: space.config.inputChannels };
@@ -181,7 +186,7 @@ export function costTableFromLut(space: LayerwiseSpace, lut: LatencyLut): Layerw
   if (missing.length > 0) {
     throw new LatencyModelError('MISSING_ENTRY', 'fbnas.costTableFromLut', `${missing.length} block(s) of ${space.name} are not in the LUT: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`);
   }
-  return { metric: `${lut.header.runtime}_latency`, unit: 'ms', fixed, layers };
+  return { metric: `${lut.header.runtime}_latency${statistic === 'p10' ? '_p10' : ''}`, unit: 'ms', fixed, layers };
 }
 
 /** The distinct (block, input) signatures a space needs measured: the candidates of every layer plus stem and head. */

@@ -46,6 +46,15 @@ describe('latency LUT files', () => {
     expect(costOfGenome(table, g)).toBeCloseTo(0.07 + archStats(space.toArch(g)).macs / 1e8, 9);
   });
 
+  it('use the p10 statistic on request', () => {
+    const lut = syntheticLut();
+    const g = new Array(22).fill(3);
+    const p10 = costOfGenome(costTableFromLut(space, lut, { statistic: 'p10' }), g);
+    const median = costOfGenome(costTableFromLut(space, lut), g);
+    expect(p10).toBeLessThan(median);
+    expect(() => costTableFromLut(space, lut, { statistic: 'mean' as never })).toThrow(/options.statistic must be "median" or "p10", got "mean"/);
+  });
+
   it('round-trip through save and load, atomically', () => {
     const lut = syntheticLut();
     const path = join(dir, 'lut.json');
