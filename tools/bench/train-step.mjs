@@ -5,7 +5,7 @@
 // Options: --batch N (64), --layers N (4), --cpu-steps N (1; the cpu step takes minutes), --steps N (5).
 import * as tf from '@tensorflow/tfjs';
 import { blockCost, createRng, fbnet28Space } from '@fbnas/search-space';
-import { initBackend, blockLayer, checkpointLayer, mixLayers, WeightStore, softCrossEntropy, softTargets } from '@fbnas/nn';
+import { initBackend, blockLayer, checkpointLayer, fbnasKernelsFor, mixLayers, WeightStore, softCrossEntropy, softTargets } from '@fbnas/nn';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -102,9 +102,7 @@ console.error(`backend: ${info.name} (${info.reason})`);
 const wasm = await measure('wasm', steps, 2);
 // The stock cpu backend: fbnas's fused cpu kernels are removed, so every op is stock tfjs.
 await tf.setBackend('cpu');
-for (const name of ['FbnasBatchNormTrain', 'FbnasBatchNormTrainGrad', 'FbnasActivation', 'FbnasActivationGrad', 'FbnasGlobalAvgPool', 'FbnasGlobalAvgPoolGrad']) {
-  if (tf.getKernel(name, 'cpu')) tf.unregisterKernel(name, 'cpu');
-}
+for (const name of fbnasKernelsFor('cpu')) tf.unregisterKernel(name, 'cpu');
 const cpu = cpuSteps > 0 ? await measure('cpu (stock)', cpuSteps, 0) : { stepMs: NaN, forwardMs: NaN };
 const macs = supernetMacs();
 const flops = 3 * 2 * macs * batch;

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import type { Block, LayerwiseSpace, TensorShape } from '@fbnas/search-space';
+import { blockCost, type Block, type LayerwiseSpace, type TensorShape } from '@fbnas/search-space';
 import type { LayerwiseCostTable } from './costTable';
 import { LatencyModelError } from './errors';
 
@@ -149,6 +149,21 @@ export function diffLatencyLuts(a: LatencyLut, b: LatencyLut): { onlyInA: string
   };
 }
 
+/** The fixed (stem and head) blocks of a space with their inputs, shapes from search-space's inference. */
+function fixedBlocks(space: LayerwiseSpace): Array<{ block: Block; input: TensorShape }> {
+  const out: Array<{ block: Block; input: TensorShape }> = [];
+  const walk = (blocks: readonly Block[], start: TensorShape) => {
+    let shape = start;
+    for (const block of blocks) {
+      out.push({ block, input: shape });
+      shape = blockCost(block, shape, space.config.rules).output;
+    }
+  };
+  walk(space.stem, { height: space.config.inputSize, width: space.config.inputSize, channels: space.config.inputChannels });
+  walk(space.head, space.headInput);
+  return out;
+}
+
 /**
  * A layer-wise cost table for a space from a LUT: each candidate's median (or p10) minus the per-call
  * overhead, the fixed stem and head blocks likewise, plus the overhead once. Missing entries are one error
@@ -172,16 +187,7 @@ export function costTableFromLut(space: LayerwiseSpace, lut: LatencyLut, options
     return Math.max(e[statistic] - o, 0);
   };
   let fixed = o;
-  let shape: TensorShape = { height: space.config.inputSize, width: space.config.inputSize, channels: space.config.inputChannels };
-  for (const b of space.stem) {
-    fixed += cost(b, shape);
-    shape = space.layers[0].input;
-  }
-  shape = space.headInput;
-  for (const b of space.head) {
-    fixed += cost(b, shape);
-    shape = b.op === 'conv' ? { height: shape.height, width: shape.width, channels: b.channels } : b.op === 'pool' ? { height: 1, width: 1, channels: shape.channels } : shape;
-  }
+  for (const { block, input } of fixedBlocks(space)) fixed += cost(block, input);
   const layers = space.layers.map((l) => space.config.candidates.map((_, c) => cost(space.candidateBlock(l.index, c), l.input)));
   if (missing.length > 0) {
     throw new LatencyModelError('MISSING_ENTRY', 'fbnas.costTableFromLut', `${missing.length} block(s) of ${space.name} are not in the LUT: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`);
@@ -196,12 +202,7 @@ export function lutSignatures(space: LayerwiseSpace): Array<{ key: string; block
     const key = latencyLutKey(block, input);
     if (!out.has(key)) out.set(key, { key, block, input });
   };
-  add(space.stem[0], { height: space.config.inputSize, width: space.config.inputSize, channels: space.config.inputChannels });
+  for (const { block, input } of fixedBlocks(space)) add(block, input);
   for (const l of space.layers) space.config.candidates.forEach((_, c) => add(space.candidateBlock(l.index, c), l.input));
-  let shape = space.headInput;
-  for (const b of space.head) {
-    add(b, shape);
-    shape = b.op === 'conv' ? { height: shape.height, width: shape.width, channels: b.channels } : b.op === 'pool' ? { height: 1, width: 1, channels: shape.channels } : shape;
-  }
   return [...out.values()];
 }
