@@ -1,7 +1,9 @@
-// `npm start`: builds the packages if needed, then runs the main job. Until the FBNet search lands
-// (issue "@fbnas/dnas"), the main job is a search-space tour: the zoo, the 28x28 FBNet space that the
-// Fashion-MNIST search will use, and quasi-random samples from it with their costs.
-import { execFileSync } from 'node:child_process';
+// `npm start`: builds the packages if needed, then runs the main job: an FBNet search on Fashion-MNIST with
+// the embedded default setup (latency LUT measured in onnxruntime-node here -> DNAS -> the chosen
+// architecture trained from scratch -> ONNX export -> measured latency), into runs/fbnet-fashion-mnist.
+// Running it again after an interruption (Ctrl-C) continues from the last checkpoint; after a finished run
+// it prints the result again. Delete the folder for a fresh run.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,12 +16,7 @@ if (!existsSync(cli)) {
     env: { ...process.env, NX_DAEMON: 'false' },
   });
 }
-const fbnas = (...args) => execFileSync(process.execPath, [cli, ...args], { stdio: 'inherit' });
-
-console.log('\n== fbnas model zoo (multiply-adds and params at each model\'s input size) ==');
-fbnas('arch', 'list');
-console.log('\n== The 28x28 FBNet space for Fashion-MNIST: 22 layers x 9 candidates; 8 Sobol samples ==');
-fbnas('space', 'sample', 'fbnet-28', '--count', '8', '--sobol', '--seed', '0');
-console.log('\n== FBNetV3-A from the zoo, layer by layer ==');
-fbnas('arch', 'stats', 'FBNetV3_A');
-console.log('\nThe FBNet search on Fashion-MNIST is not in this build yet; see README.md for the package states.');
+const out = join('runs', 'fbnet-fashion-mnist');
+console.log(`FBNet search on Fashion-MNIST (28x28 FBNet space, 22 layers x 9 candidates) -> ${out}`);
+const run = spawnSync(process.execPath, [cli, 'search', 'fbnet', '--out', out, '--resume', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(run.status ?? 1);

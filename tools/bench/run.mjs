@@ -12,9 +12,13 @@ if (!name || !existsSync(join(here, `${name}.mjs`))) {
   console.error(`usage: npm run bench -- <name>\navailable: ${available.length ? available.join(', ') : '(none yet)'}`);
   process.exit(2);
 }
-// Benchmarks import the built packages: build once on a fresh clone.
+// Benchmarks import the built packages: build them first (Nx caches, so an up-to-date build takes seconds
+// and a stale dist never gets measured).
 const root = join(here, '..', '..');
-const missing = readdirSync(join(root, 'packages')).some((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')));
-if (missing) spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: 'inherit', cwd: root, env: { ...process.env, NX_DAEMON: 'false' } });
+const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root, env: { ...process.env, NX_DAEMON: 'false' } });
+if (build.status !== 0) {
+  console.error('bench: the build failed (run `npx nx run-many -t build` to see why)');
+  process.exit(1);
+}
 const run = spawnSync(process.execPath, [join(here, `${name}.mjs`), ...rest], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

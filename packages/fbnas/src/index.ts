@@ -1,5 +1,11 @@
-// The umbrella package only re-exports its members (plus the CLI, which lives in src/cli).
+// The umbrella package re-exports its members and adds the end-to-end pipelines (and the CLI, in src/cli).
 export * from '@fbnas/search-space';
 export * from '@fbnas/nn';
 export * from '@fbnas/export-onnx';
 export * from '@fbnas/latency-model';
+export * from '@fbnas/dnas';
+// End-to-end pipelines.
+export { searchFbnet, SEARCH_FBNET_DEFAULTS } from './pipelines/searchFbnet';
+export type { FbnetSearchSettings, FbnetTrainSettings, SearchFbnetConfig, SearchFbnetProgress, SearchFbnetResult, SearchFbnetStage } from './pipelines/searchFbnet';
+export { PipelineError, isPipelineError } from './pipelines/errors';
+export type { PipelineErrorCode } from './pipelines/errors';

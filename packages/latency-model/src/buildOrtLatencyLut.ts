@@ -6,33 +6,58 @@ import { exportBlockOnnx } from '@fbnas/export-onnx';
 import { LatencyModelError } from './errors';
 import { LATENCY_LUT_FORMAT, loadLatencyLut, saveLatencyLut, type LatencyLut, type LatencyLutEntry, type LatencyLutHeader } from './latencyLut';
 
-/** Options of {@link buildOrtLatencyLut}; defaults in brackets. */
-export interface BuildOrtLutOptions {
-  rules: ArchRules;
-  /** Partial LUT file: entries found there are kept, progress is saved there atomically. */
-  path?: string;
+/** Options of {@link measureOnnxLatency}; defaults in brackets. */
+export interface MeasureOnnxOptions {
   /** Intra-op threads [1] (inter-op 1, sequential execution). */
   threads?: number;
-  /** Un-timed runs before measuring [10]. */
+  /** Un-timed runs [10]. */
   warmup?: number;
   /** Timed runs: at least `minRepeats` [20], at most `maxRepeats` [200], stopping once the relative standard error of the mean is below `targetRelativeError` [0.01]. */
   minRepeats?: number;
   maxRepeats?: number;
   targetRelativeError?: number;
+}
+
+/** Options of {@link buildOrtLatencyLut}; defaults in brackets. */
+export interface BuildOrtLutOptions extends MeasureOnnxOptions {
+  rules: ArchRules;
+  /** Partial LUT file: entries found there are kept, progress is saved there atomically. */
+  path?: string;
   /** Save the partial table every this many new entries [10]. */
   saveEvery?: number;
   onProgress?: (event: { done: number; total: number; key: string; entry: LatencyLutEntry }) => void;
   signal?: AbortSignal;
 }
 
-interface Timing {
-  entry: LatencyLutEntry;
-}
-
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 
-async function timeSession(bytes: Uint8Array, input: TensorShape, o: Required<Pick<BuildOrtLutOptions, 'threads' | 'warmup' | 'minRepeats' | 'maxRepeats' | 'targetRelativeError'>>): Promise<Timing> {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: o.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+function resolveMeasureOptions(options: MeasureOnnxOptions, api: string): Required<MeasureOnnxOptions> {
+  const o = {
+    threads: options.threads ?? 1,
+    warmup: options.warmup ?? 10,
+    minRepeats: options.minRepeats ?? 20,
+    maxRepeats: options.maxRepeats ?? 200,
+    targetRelativeError: options.targetRelativeError ?? 0.01,
+  };
+  if (!Number.isInteger(o.threads) || o.threads < 1) throw new LatencyModelError('INVALID_ARGUMENT', api, `options.threads must be a positive integer, got ${String(options.threads)}`);
+  if (!(o.minRepeats >= 1 && o.maxRepeats >= o.minRepeats)) throw new LatencyModelError('INVALID_ARGUMENT', api, `options need 1 <= minRepeats <= maxRepeats, got ${o.minRepeats} and ${o.maxRepeats}`);
+  return o;
+}
+
+/**
+ * Time an ONNX model (input named `input`, NCHW, as `exportOnnx` writes it) in onnxruntime-node at batch 1:
+ * median, p10, p90 in ms and the number of timed runs. Each time includes the runtime's per-call overhead
+ * (the LUT header's `overheadMs`).
+ * @example
+ * import { getZooArch } from '@fbnas/search-space';
+ * import { exportOnnx } from '@fbnas/export-onnx';
+ * import { measureOnnxLatency } from '@fbnas/latency-model';
+ * const t = await measureOnnxLatency(exportOnnx(getZooArch('fbnet_a')), { height: 224, width: 224, channels: 3 }, { maxRepeats: 20 });
+ * console.log(`${t.median.toFixed(2)} ms`);
+ */
+export async function measureOnnxLatency(model: Uint8Array, input: TensorShape, options: MeasureOnnxOptions = {}): Promise<LatencyLutEntry> {
+  const o = resolveMeasureOptions(options, 'fbnas.measureOnnxLatency');
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: o.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
   try {
     const data = new Float32Array(input.channels * input.height * input.width).fill(0.5);
     const feeds = { input: new ort.Tensor('float32', data, [1, input.channels, input.height, input.width]) };
@@ -55,7 +80,7 @@ async function timeSession(bytes: Uint8Array, input: TensorShape, o: Required<Pi
       }
     }
     ms.sort((a, b) => a - b);
-    return { entry: { median: quantile(ms, 0.5), p10: quantile(ms, 0.1), p90: quantile(ms, 0.9), samples: ms.length } };
+    return { median: quantile(ms, 0.5), p10: quantile(ms, 0.1), p90: quantile(ms, 0.9), samples: ms.length };
   } finally {
     await session.release();
   }
@@ -70,16 +95,8 @@ async function timeSession(bytes: Uint8Array, input: TensorShape, o: Required<Pi
  */
 export async function buildOrtLatencyLut(signatures: ReadonlyArray<{ key: string; block: Block; input: TensorShape }>, options: BuildOrtLutOptions): Promise<LatencyLut> {
   const api = 'fbnas.buildOrtLatencyLut';
-  const o = {
-    threads: options.threads ?? 1,
-    warmup: options.warmup ?? 10,
-    minRepeats: options.minRepeats ?? 20,
-    maxRepeats: options.maxRepeats ?? 200,
-    targetRelativeError: options.targetRelativeError ?? 0.01,
-  };
-  if (!Number.isInteger(o.threads) || o.threads < 1) throw new LatencyModelError('INVALID_ARGUMENT', api, `options.threads must be a positive integer, got ${String(options.threads)}`);
-  if (!(o.minRepeats >= 1 && o.maxRepeats >= o.minRepeats)) throw new LatencyModelError('INVALID_ARGUMENT', api, `options need 1 <= minRepeats <= maxRepeats, got ${o.minRepeats} and ${o.maxRepeats}`);
-  const overheadProbe = await timeSession(exportBlockOnnx({ op: 'pool', stage: 0, kind: 'avg' }, { height: 1, width: 1, channels: 8 }), { height: 1, width: 1, channels: 8 }, o);
+  const o = resolveMeasureOptions(options, api);
+  const overheadProbe = await measureOnnxLatency(exportBlockOnnx({ op: 'pool', stage: 0, kind: 'avg' }, { height: 1, width: 1, channels: 8 }), { height: 1, width: 1, channels: 8 }, o);
   const header: LatencyLutHeader = {
     runtime: 'onnxruntime-node',
     runtimeVersion: ort.env.versions.node ?? 'unknown',
@@ -88,7 +105,7 @@ export async function buildOrtLatencyLut(signatures: ReadonlyArray<{ key: string
     date: new Date().toISOString(),
     unit: 'ms',
     batch: 1,
-    overheadMs: overheadProbe.entry.median,
+    overheadMs: overheadProbe.median,
   };
   let lut: LatencyLut = { format: LATENCY_LUT_FORMAT, header, entries: {} };
   if (options.path && existsSync(options.path)) {
@@ -106,10 +123,10 @@ export async function buildOrtLatencyLut(signatures: ReadonlyArray<{ key: string
       if (options.path) saveLatencyLut(options.path, lut);
       throw new LatencyModelError('ABORTED', api, `aborted after ${done} of ${signatures.length} entries${options.path ? `; run again to resume from ${options.path}` : ''}`);
     }
-    const t = await timeSession(exportBlockOnnx(s.block, s.input, { rules: options.rules }), s.input, o);
-    lut.entries[s.key] = t.entry;
+    const entry = await measureOnnxLatency(exportBlockOnnx(s.block, s.input, { rules: options.rules }), s.input, o);
+    lut.entries[s.key] = entry;
     done++;
-    options.onProgress?.({ done, total: signatures.length, key: s.key, entry: t.entry });
+    options.onProgress?.({ done, total: signatures.length, key: s.key, entry });
     if (options.path && ++sinceSave >= (options.saveEvery ?? 10)) {
       saveLatencyLut(options.path, lut);
       sinceSave = 0;

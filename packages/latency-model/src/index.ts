@@ -18,7 +18,8 @@ export {
   serializeLatencyLut,
 } from './latencyLut';
 export type { LatencyLut, LatencyLutEntry, LatencyLutHeader } from './latencyLut';
-export { buildOrtLatencyLut } from './buildOrtLatencyLut';
-export type { BuildOrtLutOptions } from './buildOrtLatencyLut';
+export { buildOrtLatencyLut, measureOnnxLatency } from './buildOrtLatencyLut';
+export type { BuildOrtLutOptions, MeasureOnnxOptions } from './buildOrtLatencyLut';
 export { calibrateCostTable } from './calibrateCostTable';
 export type { CostCalibration, CostMeasurement } from './calibrateCostTable';
+export { statCostTable } from './statCostTable';

@@ -149,8 +149,8 @@ export function diffLatencyLuts(a: LatencyLut, b: LatencyLut): { onlyInA: string
   };
 }
 
-/** The fixed (stem and head) blocks of a space with their inputs, shapes from search-space's inference. */
-function fixedBlocks(space: LayerwiseSpace): Array<{ block: Block; input: TensorShape }> {
+/** The fixed (stem and head) blocks of a space with their inputs, shapes from search-space's inference (internal; shared with statCostTable). */
+export function fixedBlocks(space: LayerwiseSpace): Array<{ block: Block; input: TensorShape }> {
   const out: Array<{ block: Block; input: TensorShape }> = [];
   const walk = (blocks: readonly Block[], start: TensorShape) => {
     let shape = start;

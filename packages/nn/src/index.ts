@@ -29,6 +29,7 @@ export { sampleBeta } from './train/sampleBeta';
 export { createWeightEma } from './train/weightEma';
 export type { WeightEma } from './train/weightEma';
 export { blockLayer, mixLayers } from './model/blockLayer';
+export { batchNormLayer } from './model/batchNormLayer';
 export type { BlockLayerOptions } from './model/blockLayer';
 export { WeightStore } from './model/weightStore';
 export type { ForwardContext, LayerFn } from './model/forwardContext';

@@ -4,6 +4,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Read a file as UTF-8 text. */
   readFile: (path: string) => string;
+  /** Whether stderr is a terminal (progress is then rewritten in place). */
+  isTTY?: boolean;
 }
 
 /** Parsed command line: positional words and `--flag value` / `--flag` options. */
@@ -18,7 +20,7 @@ export class UsageError extends Error {
 }
 
 /** Flags that never take a value. */
-const BOOLEAN_FLAGS = new Set(['json', 'sobol', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'sobol', 'help', 'resume', 'check']);
 
 /** Split argv into positionals and flags (`--name value`, `--name=value`, boolean `--name`). */
 export function parseArgs(argv: readonly string[]): ParsedArgs {

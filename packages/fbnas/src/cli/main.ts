@@ -5,6 +5,7 @@ runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p, 'utf8'),
+  isTTY: process.stderr.isTTY === true && !process.env.CI,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -3,7 +3,13 @@ import { archConvertCommand } from './commands/archConvertCommand';
 import { archListCommand } from './commands/archList';
 import { archStatsCommand } from './commands/archStatsCommand';
 import { spaceSampleCommand } from './commands/spaceSampleCommand';
+import { searchFbnetCommand } from './commands/searchFbnetCommand';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
+
+/** A typed error of any fbnas package (they all carry `code` and `api`). */
+function isLibraryError(err: unknown): err is Error {
+  return err instanceof Error && typeof (err as { api?: unknown }).api === 'string' && typeof (err as { code?: unknown }).code === 'string';
+}
 
 type Command = (args: ParsedArgs, io: CliIo) => number | Promise<number>;
 
@@ -12,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   'arch stats': archStatsCommand,
   'arch convert': archConvertCommand,
   'space sample': spaceSampleCommand,
+  'search fbnet': searchFbnetCommand,
 };
 
 const USAGE = `Usage: fbnas <command> [options]
@@ -21,6 +28,9 @@ Commands:
   arch stats <zoo-name | file.json> [--input N] [--bn-params affine|folded] [--json]
   arch convert <zoo-name | file.json> --to fbnas|archdef|hwnasbench [--dataset cifar100|ImageNet] [--json]
   space sample <fbnet-cifar|fbnet-imagenet|fbnet-28|fbnetv3> [--count N] [--seed S] [--sobol] [--json]
+  search fbnet --out DIR [--config file.json] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
+               [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N]
+               [--resume] [--json]                     FBNet search end to end (LUT, DNAS, train, ONNX, latency)
 `;
 
 /**
@@ -46,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`fbnas: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    if (isSearchSpaceError(err)) {
+    if (isSearchSpaceError(err) || isLibraryError(err)) {
       io.stderr(`${err.message}\n`);
       return 1;
     }

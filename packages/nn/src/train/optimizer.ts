@@ -20,8 +20,11 @@ export interface OptimizerOptions {
 /** A first-order optimizer whose slot state is named data (for checkpoints). */
 export interface Optimizer {
   readonly name: OptimizerName;
-  /** One update of `vars` with `grads` (same order) at learning rate `lr`. */
-  step(vars: tf.Variable[], grads: tf.Tensor[], lr: number): void;
+  /**
+   * One update of `vars` with `grads` (same order) at learning rate `lr`. A null gradient leaves that
+   * variable and its slots untouched (a supernet candidate that did not run, like PyTorch's grad None).
+   */
+  step(vars: tf.Variable[], grads: Array<tf.Tensor | null>, lr: number): void;
   exportState(): Promise<NamedWeights>;
   loadState(state: NamedWeights): void;
   dispose(): void;
@@ -80,6 +83,7 @@ export function createOptimizer(name: OptimizerName, options: OptimizerOptions =
       tf.tidy(() => {
         vars.forEach((v, i) => {
           const g = grads[i];
+          if (g === null) return;
           if (name === 'sgd') {
             const b = slots.get(`${i}.momentum`, v);
             b.assign(tf.add(tf.mul(b, momentum), g));

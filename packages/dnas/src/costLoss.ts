@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerwiseCostTable } from '@fbnas/latency-model';
+import { DnasError } from './errors';
+
+/**
+ * How the architecture's cost enters the loss of the θ step.
+ * - `fbnet` (default): CE · α · (log(scale · COST))^β (FBNet, fbnet-family.md §1.3; α 0.2, β 0.6). β = 0 ignores the cost.
+ * - `target`: CE + weight · max(0, COST / target - 1), a penalty above a cost budget (in the table's unit).
+ */
+export type CostLoss =
+  | { kind: 'fbnet'; alpha?: number; beta?: number; scale?: number | 'auto' }
+  | { kind: 'target'; target: number; weight?: number };
+
+/** The cost range of a table: fixed plus the cheapest, uniform-average and dearest choice per layer. */
+export function costRange(table: LayerwiseCostTable): { min: number; uniform: number; max: number } {
+  let min = table.fixed;
+  let uniform = table.fixed;
+  let max = table.fixed;
+  for (const row of table.layers) {
+    min += Math.min(...row);
+    max += Math.max(...row);
+    uniform += row.reduce((a, b) => a + b, 0) / row.length;
+  }
+  return { min, uniform, max };
+}
+
+/**
+ * Reference value of `scale: 'auto'`: the uniform architecture distribution's expected cost is mapped to 20
+ * units, the regime of FBNet's loss (about 20 ms on the Samsung S8, fbnet-family.md §1.7). The strength of β
+ * depends on the unit (d log loss / d log COST = β / log COST), so a fixed unit would make a 0.3 ms network
+ * and a 30 ms network feel β differently.
+ */
+export const AUTO_COST_REFERENCE = 20;
+
+/** A resolved cost loss: a function of CE and the expected cost (both scalars) plus what was resolved. */
+export interface ResolvedCostLoss {
+  kind: 'fbnet' | 'target';
+  describe: Record<string, number | string>;
+  apply(ce: tf.Scalar, cost: tf.Scalar): tf.Scalar;
+}
+
+/** Validate a {@link CostLoss} against its table and turn it into a tfjs function. */
+export function resolveCostLoss(loss: CostLoss, table: LayerwiseCostTable, api = 'fbnas.resolveCostLoss'): ResolvedCostLoss {
+  const range = costRange(table);
+  if (!(range.min > 0 && Number.isFinite(range.max))) {
+    throw new DnasError('INVALID_ARGUMENT', api, `costTable must have positive finite costs (cheapest architecture ${range.min}, dearest ${range.max})`);
+  }
+  if (loss.kind === 'target') {
+    const weight = loss.weight ?? 1;
+    if (!(loss.target > 0 && Number.isFinite(loss.target))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.target must be a positive number, got ${String(loss.target)}`);
+    if (!(weight >= 0 && Number.isFinite(weight))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.weight must be a non-negative number, got ${String(loss.weight)}`);
+    return {
+      kind: 'target',
+      describe: { kind: 'target', target: loss.target, weight },
+      apply: (ce, cost) => tf.tidy(() => tf.add(ce, tf.mul(weight, tf.relu(tf.sub(tf.div(cost, loss.target), 1))))) as tf.Scalar,
+    };
+  }
+  if (loss.kind !== 'fbnet') throw new DnasError('INVALID_ARGUMENT', api, `costLoss.kind must be "fbnet" or "target", got ${JSON.stringify((loss as { kind: unknown }).kind)}`);
+  const alpha = loss.alpha ?? 0.2;
+  const beta = loss.beta ?? 0.6;
+  if (!(alpha > 0 && Number.isFinite(alpha))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.alpha must be a positive number, got ${String(loss.alpha)}`);
+  if (!(beta >= 0 && Number.isFinite(beta))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.beta must be a non-negative number, got ${String(loss.beta)}`);
+  const scale = loss.scale === undefined || loss.scale === 'auto' ? AUTO_COST_REFERENCE / range.uniform : loss.scale;
+  if (!(scale > 0 && Number.isFinite(scale))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.scale must be a positive number or "auto", got ${String(loss.scale)}`);
+  // log(scale * COST) must stay positive for a fractional power: checked on the cheapest architecture.
+  if (beta > 0 && !(scale * range.min > 1)) {
+    throw new DnasError(
+      'INVALID_ARGUMENT',
+      api,
+      `log(scale * cost) must be positive for every architecture, but the cheapest costs ${+range.min.toPrecision(6)} ${table.unit} and scale is ${scale}: pick a larger costLoss.scale (more than ${+(1 / range.min).toPrecision(6)})`,
+    );
+  }
+  return {
+    kind: 'fbnet',
+    describe: { kind: 'fbnet', alpha, beta, scale },
+    apply: (ce, cost) => tf.tidy(() => (beta === 0 ? tf.mul(ce, alpha) : tf.mul(tf.mul(ce, alpha), tf.pow(tf.log(tf.mul(cost, scale)), beta)))) as tf.Scalar,
+  };
+}

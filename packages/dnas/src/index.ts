@@ -1,0 +1,14 @@
+export { DnasError, isDnasError } from './errors';
+export type { DnasErrorCode } from './errors';
+export { gumbelSoftmax, gumbelSoftmaxValues, sampleGumbel, temperatureAt } from './gumbelSoftmax';
+export type { TemperatureSchedule } from './gumbelSoftmax';
+export { AUTO_COST_REFERENCE, costRange, resolveCostLoss } from './costLoss';
+export type { CostLoss, ResolvedCostLoss } from './costLoss';
+export { createSupernet } from './supernet';
+export type { Supernet, SupernetForwardOptions, SupernetMode, SupernetOptions, SupernetOutput } from './supernet';
+export { searchDnas } from './searchDnas';
+export type { DnasEpochRecord, DnasOptions, DnasProgress, DnasResult } from './searchDnas';
+export { sampleArchitectures } from './sampleArchitectures';
+export type { DerivedArchitecture } from './sampleArchitectures';
+export { childWeights } from './childWeights';
+export { sharedCandidateLayers, sharesWeights } from './superkernel';

@@ -1,0 +1,113 @@
+import { searchFbnet, type SearchFbnetConfig, type SearchFbnetProgress } from '../../pipelines/searchFbnet';
+import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
+
+/** Progress lines: stage starts/ends always; step lines every `every` steps (TTY: rewritten in place). */
+function progressPrinter(io: CliIo, tty: boolean) {
+  let lastLine = '';
+  const line = (text: string, transient: boolean) => {
+    if (tty && transient) {
+      io.stderr(`\r${text.padEnd(lastLine.length)}`);
+      lastLine = text;
+      return;
+    }
+    if (tty && lastLine) io.stderr('\n');
+    lastLine = '';
+    io.stderr(`${text}\n`);
+  };
+  return (e: SearchFbnetProgress) => {
+    switch (e.type) {
+      case 'stage':
+        if (e.state !== 'start') line(`[${e.stage}] ${e.state}${e.seconds !== undefined ? ` in ${e.seconds.toFixed(0)} s` : ''}`, false);
+        else line(`[${e.stage}] ...`, false);
+        break;
+      case 'lut':
+        if (tty || e.done % 20 === 0 || e.done === e.total) line(`[lut] measured ${e.done}/${e.total} blocks in onnxruntime-node`, true);
+        break;
+      case 'search-step':
+        if (tty || e.step % 10 === 0) line(`[search] epoch ${e.epoch} ${e.phase} step ${e.step + 1}/${e.steps} loss ${e.loss.toFixed(3)}`, true);
+        break;
+      case 'search-epoch':
+        line(`[search] epoch ${e.record.epoch}: tau ${e.record.tau.toFixed(2)}, expected cost ${e.record.expectedCost.toFixed(3)}, argmax cost ${e.record.argmaxCost.toFixed(3)} (${e.record.seconds.toFixed(0)} s)`, false);
+        break;
+      case 'train-step':
+        if (tty || e.step % 25 === 0) line(`[train] epoch ${e.epoch} step ${e.step + 1}/${e.steps} loss ${e.loss.toFixed(3)}`, true);
+        break;
+      case 'train-epoch':
+        line(`[train] epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}`, false);
+        break;
+    }
+  };
+}
+
+/**
+ * `fbnas search fbnet --out DIR [--config file.json] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
+ * [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N] [--resume] [--json]`.
+ * Flags override the config file, which overrides the defaults. JSON: the `SearchFbnetResult` (metrics.json).
+ */
+export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  const out = args.flags.out;
+  if (typeof out !== 'string') throw new UsageError('search fbnet needs --out DIR');
+  let config: Partial<SearchFbnetConfig> = {};
+  if (typeof args.flags.config === 'string') {
+    const text = io.readFile(args.flags.config);
+    try {
+      config = JSON.parse(text) as Partial<SearchFbnetConfig>;
+    } catch (err) {
+      throw new UsageError(`--config ${args.flags.config} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`--config ${args.flags.config} must hold a JSON object`);
+  }
+  const search = { ...config.search };
+  const train = { ...config.train };
+  if (args.flags.mode !== undefined) search.mode = choiceFlag(args, 'mode', ['hard', 'soft'] as const, 'hard');
+  if (args.flags['search-epochs'] !== undefined) search.epochs = intFlag(args, 'search-epochs', 3);
+  if (args.flags['search-steps'] !== undefined) search.maxStepsPerEpoch = intFlag(args, 'search-steps', 50);
+  if (args.flags['train-epochs'] !== undefined) train.epochs = intFlag(args, 'train-epochs', 2);
+  if (args.flags['train-steps'] !== undefined) train.maxStepsPerEpoch = intFlag(args, 'train-steps', 125);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const tty = io.isTTY === true && !args.flags.json;
+  try {
+    const result = await searchFbnet({
+      ...config,
+      outDir: out,
+      dataset: args.flags.dataset !== undefined ? choiceFlag(args, 'dataset', ['fashion-mnist', 'mnist'] as const, 'fashion-mnist') : config.dataset,
+      seed: args.flags.seed !== undefined ? intFlag(args, 'seed', 0) : config.seed,
+      cost: args.flags.cost !== undefined ? choiceFlag(args, 'cost', ['latency', 'macs', 'params'] as const, 'latency') : config.cost,
+      lut: typeof args.flags.lut === 'string' ? { ...config.lut, path: args.flags.lut } : config.lut,
+      search,
+      train,
+      resume: args.flags.resume === true,
+      signal: controller.signal,
+      onProgress: args.flags.json ? undefined : progressPrinter(io, tty),
+    });
+    if (args.flags.json) {
+      io.stdout(`${JSON.stringify({ ...result, arch: undefined })}\n`);
+      return 0;
+    }
+    io.stdout(
+      [
+        '',
+        `FBNet search on ${result.dataset}: done in ${result.seconds.total.toFixed(0)} s`,
+        `architecture (22 searched layers): ${result.candidates.join(' ')}`,
+        `multiply-adds ${(result.multiplyAdds / 1e6).toFixed(2)} M, params ${(result.params / 1e6).toFixed(3)} M`,
+        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)`,
+        `latency ${result.measuredLatencyMs.toFixed(3)} ms measured in onnxruntime-node (batch 1, 1 thread); ${result.costMetric} predicted ${result.predictedCost.toFixed(3)} ${result.costUnit}`,
+        `ONNX model: ${result.files.onnx} (matches tfjs within ${result.onnxMaxAbsDiff.toExponential(1)})`,
+        `architecture: ${result.files.arch}`,
+        `metrics: ${result.files.metrics}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } catch (err) {
+    if (controller.signal.aborted) {
+      io.stderr(`\nfbnas: stopped; the run's checkpoints are in ${out}. Continue with: fbnas search fbnet --out ${out} --resume (same options)\n`);
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

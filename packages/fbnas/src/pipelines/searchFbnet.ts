@@ -1,0 +1,270 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { archStats, fbnet28Space, serializeArch, type Arch, type Genome } from '@fbnas/search-space';
+import { buildModel, evaluateModel, initBackend, loadMnistFamily, readCheckpoint, trainModel, writeCheckpoint, type MnistFamilyName, type TrainOptions } from '@fbnas/nn';
+import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
+import {
+  buildOrtLatencyLut,
+  costOfGenome,
+  costTableFromLut,
+  loadLatencyLut,
+  lutSignatures,
+  measureOnnxLatency,
+  statCostTable,
+  type LayerwiseCostTable,
+  type LatencyLut,
+} from '@fbnas/latency-model';
+import { sampleArchitectures, searchDnas, type DnasEpochRecord, type DnasOptions } from '@fbnas/dnas';
+import { PipelineError } from './errors';
+import { readJsonIfExists, writeJsonAtomic, writeFileAtomic } from './runFiles';
+
+/** Search settings of {@link searchFbnet}: `searchDnas` options without data and cost table. */
+export type FbnetSearchSettings = Omit<DnasOptions, 'train' | 'costTable' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'keepSupernet' | 'seed'>;
+
+/** Training settings of the chosen architecture: `trainModel` options without run control. */
+export type FbnetTrainSettings = Omit<TrainOptions, 'val' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'seed'>;
+
+/** Configuration of {@link searchFbnet}. Every field has a default (the embedded default setup). */
+export interface SearchFbnetConfig {
+  /** Run directory; created if missing. */
+  outDir: string;
+  /** ['fashion-mnist'] */
+  dataset?: MnistFamilyName;
+  /** Seed of everything (split, weights, noise, sampling) [0]. */
+  seed?: number;
+  /** Keep at most this many images per class in every split (quick runs and tests) [all]. */
+  limitPerClass?: number;
+  /** Cost in the loss: `latency` (an onnxruntime-node LUT measured here, or `lut.path`), `macs` or `params` ['latency']. */
+  cost?: 'latency' | 'macs' | 'params';
+  lut?: { path?: string; threads?: number; statistic?: 'median' | 'p10' };
+  search?: FbnetSearchSettings;
+  /** Architectures drawn from P_θ besides the argmax [6]. */
+  samples?: number;
+  train?: Partial<FbnetTrainSettings>;
+  /** Continue a stopped run in `outDir` [false]. */
+  resume?: boolean;
+  onProgress?: (event: SearchFbnetProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Progress of the pipeline: stage starts and ends, plus the stages' own progress. */
+export type SearchFbnetProgress =
+  | { type: 'stage'; stage: SearchFbnetStage; state: 'start' | 'done' | 'skipped'; seconds?: number }
+  | { type: 'lut'; done: number; total: number }
+  | { type: 'search-step'; phase: 'weights' | 'theta'; epoch: number; step: number; steps: number; loss: number }
+  | { type: 'search-epoch'; record: DnasEpochRecord }
+  | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
+  | { type: 'train-epoch'; epoch: number; trainLoss: number };
+
+export type SearchFbnetStage = 'data' | 'lut' | 'search' | 'derive' | 'train' | 'export' | 'measure';
+
+/** What a run produced (also written to `metrics.json`). */
+export interface SearchFbnetResult {
+  outDir: string;
+  dataset: MnistFamilyName;
+  genome: Genome;
+  arch: Arch;
+  candidates: string[];
+  multiplyAdds: number;
+  params: number;
+  costMetric: string;
+  costUnit: string;
+  /** Cost of the chosen architecture in the cost table (LUT latency in ms for `latency`). */
+  predictedCost: number;
+  testAccuracy: number;
+  testImages: number;
+  /** Whole-model latency measured in onnxruntime-node, batch 1 (median ms). */
+  measuredLatencyMs: number;
+  onnxMaxAbsDiff: number;
+  files: { arch: string; onnx: string; weights: string; metrics: string; architectures: string; history: string; lut: string | null; config: string };
+  seconds: Record<SearchFbnetStage | 'total', number>;
+}
+
+/**
+ * The defaults of the embedded setup, sized for under 10 minutes on 2 CPU cores: a hard-mode search with
+ * shared candidate weights for 4 epochs of 50 weight steps (+ 12 θ steps after a 1-epoch warm-up), the
+ * argmax trained from scratch for 250 steps. FBNet's loss and schedule (α 0.2, β 0.6, τ0 5, decay 0.045,
+ * SGD 0.1) are kept; the budget is small, so θ's Adam learning rate is 0.05 instead of 0.01 (36 θ steps
+ * instead of thousands). `docs/dnas.md` gives the longer recipe.
+ */
+export const SEARCH_FBNET_DEFAULTS = {
+  dataset: 'fashion-mnist' as MnistFamilyName,
+  seed: 0,
+  cost: 'latency' as const,
+  search: { mode: 'hard', epochs: 4, warmupEpochs: 1, maxStepsPerEpoch: 50, batchSize: 64, thetaLearningRate: 0.05 } satisfies FbnetSearchSettings,
+  samples: 6,
+  train: {
+    epochs: 2, maxStepsPerEpoch: 125, batchSize: 64, optimizer: 'sgd', learningRate: 0.1, warmupEpochs: 0.2, weightDecay: 5e-5, labelSmoothing: 0.1,
+    augment: { randomCrop: 2 },
+  } satisfies FbnetTrainSettings,
+};
+
+interface RunState {
+  fingerprint: string;
+  done: Partial<Record<SearchFbnetStage, unknown>>;
+}
+
+function elapsed(t0: number) {
+  return (Date.now() - t0) / 1000;
+}
+
+/**
+ * FBNet end to end on Fashion-MNIST or MNIST with the 28x28 FBNet space: latency LUT (measured in
+ * onnxruntime-node on this machine, 1 thread, or loaded) → DNAS → K sampled architectures + argmax → the
+ * argmax trained from scratch → ONNX export checked against tfjs → whole-model latency measured in
+ * onnxruntime-node. Every stage writes its result into `outDir` atomically; with `resume` a stopped run skips
+ * finished stages and continues the interrupted one from its checkpoint.
+ */
+export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbnetResult> {
+  const t0 = Date.now();
+  const outDir = resolve(config.outDir);
+  const dataset = config.dataset ?? SEARCH_FBNET_DEFAULTS.dataset;
+  const seed = config.seed ?? SEARCH_FBNET_DEFAULTS.seed;
+  const costKind = config.cost ?? SEARCH_FBNET_DEFAULTS.cost;
+  const search: FbnetSearchSettings = { ...SEARCH_FBNET_DEFAULTS.search, ...config.search };
+  const trainSettings: FbnetTrainSettings = { ...SEARCH_FBNET_DEFAULTS.train, ...config.train };
+  const samples = config.samples ?? SEARCH_FBNET_DEFAULTS.samples;
+  const emit = config.onProgress ?? (() => undefined);
+  const files = {
+    config: join(outDir, 'config.json'),
+    state: join(outDir, 'state.json'),
+    lut: join(outDir, 'lut.json'),
+    searchCheckpoint: join(outDir, 'search.ckpt'),
+    history: join(outDir, 'theta-history.json'),
+    architectures: join(outDir, 'architectures.json'),
+    arch: join(outDir, 'arch.json'),
+    trainCheckpoint: join(outDir, 'train.ckpt'),
+    weights: join(outDir, 'weights.ckpt'),
+    onnx: join(outDir, 'model.onnx'),
+    metrics: join(outDir, 'metrics.json'),
+  };
+  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, train: trainSettings };
+  const fingerprint = JSON.stringify(resolved);
+  let state = config.resume ? readJsonIfExists<RunState>(files.state) : null;
+  if (state && state.fingerprint !== fingerprint) {
+    throw new PipelineError('MISMATCH', 'fbnas.searchFbnet', `${outDir} holds a run with another configuration; use another outDir or drop resume`);
+  }
+  if (!state) {
+    for (const f of Object.values(files)) if (existsSync(f) && f !== files.lut) rmSync(f);
+    state = { fingerprint, done: {} };
+  }
+  writeJsonAtomic(files.config, resolved);
+  const seconds = {} as Record<SearchFbnetStage | 'total', number>;
+  const runState = state;
+  const stage = async <T>(name: SearchFbnetStage, fn: () => Promise<T>): Promise<T> => {
+    if (name in runState.done) {
+      emit({ type: 'stage', stage: name, state: 'skipped' });
+      seconds[name] = 0;
+      return runState.done[name] as T;
+    }
+    const s0 = Date.now();
+    emit({ type: 'stage', stage: name, state: 'start' });
+    const value = await fn();
+    seconds[name] = elapsed(s0);
+    emit({ type: 'stage', stage: name, state: 'done', seconds: seconds[name] });
+    return value;
+  };
+  const finish = <T>(name: SearchFbnetStage, value: T): T => {
+    runState.done[name] = value;
+    writeJsonAtomic(files.state, runState);
+    return value;
+  };
+
+  await initBackend();
+  const space = fbnet28Space();
+  const d0 = Date.now();
+  const data = loadMnistFamily(dataset, { seed, limitPerClass: config.limitPerClass });
+  seconds.data = elapsed(d0);
+
+  // 1. cost table
+  const table: LayerwiseCostTable = await stage('lut', async () => {
+    if (costKind !== 'latency') return statCostTable(space, costKind);
+    const path = config.lut?.path ?? files.lut;
+    const lut: LatencyLut =
+      config.lut?.path && existsSync(path)
+        ? loadLatencyLut(path)
+        : await buildOrtLatencyLut(lutSignatures(space), {
+        rules: space.config.rules, path, threads: config.lut?.threads ?? 1, signal: config.signal,
+            onProgress: (e) => emit({ type: 'lut', done: e.done, total: e.total }),
+          });
+    return finish('lut', costTableFromLut(space, lut, { statistic: config.lut?.statistic ?? 'median' }));
+  });
+
+  // 2. search
+  const searched = await stage('search', async () => {
+    const r = await searchDnas(space, {
+      ...search, train: data.train, costTable: table, seed, checkpointPath: files.searchCheckpoint, resume: true, signal: config.signal,
+      onProgress: (e) => emit(e.type === 'step' ? { type: 'search-step', phase: e.phase, epoch: e.epoch, step: e.step, steps: e.steps, loss: e.loss } : { type: 'search-epoch', record: e.record }),
+    });
+    writeJsonAtomic(files.history, { costLoss: r.costLoss, costMetric: table.metric, costUnit: table.unit, candidates: space.config.candidates.map((c) => c.name), theta: r.theta, history: r.history });
+    return finish('search', { theta: r.theta, probs: r.probs, argmax: r.argmax });
+  });
+
+  // 3. derive
+  const derived = await stage('derive', async () => {
+    const list = sampleArchitectures(space, searched.probs, { count: samples, seed, costTable: table });
+    writeJsonAtomic(files.architectures, list.map((a) => ({ source: a.source, genome: a.genome, logProb: a.logProb, cost: a.cost, macs: a.macs, params: a.params })));
+    const chosen = list[0];
+    writeFileAtomic(files.arch, serializeArch({ ...chosen.arch, name: `fbnet-${dataset}-searched` }));
+    return finish('derive', { genome: chosen.genome });
+  });
+  const arch = { ...space.toArch(derived.genome), name: `fbnet-${dataset}-searched` };
+
+  // 4. train from scratch
+  const model = buildModel(arch, { seed, dropout: 0.1 });
+  try {
+    const trained = await stage('train', async () => {
+      await trainModel(model, data.train, {
+        ...trainSettings, seed, checkpointPath: files.trainCheckpoint, resume: true, signal: config.signal,
+        onProgress: (e) => emit(e.type === 'step' ? { type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss } : { type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss }),
+      });
+      const test = await evaluateModel(model, data.test);
+      writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
+      return finish('train', { testAccuracy: test.accuracy, testLoss: test.loss });
+    });
+    if ('train' in runState.done && seconds.train === 0) {
+      model.loadWeights(readCheckpoint(files.weights).groups.weights);
+    }
+
+    // 5. export, checked in onnxruntime-node against tfjs
+    const exported = await stage('export', async () => {
+      const bytes = exportOnnx(arch, { weights: await model.exportWeights() });
+      const check = await verifyOnnx(bytes, model, { batch: 4, seed });
+      if (!check.ok) throw new PipelineError('EXPORT_MISMATCH', 'fbnas.searchFbnet', `the exported model differs from tfjs by ${check.maxAbsDiff}`);
+      writeFileAtomic(files.onnx, bytes);
+      return finish('export', { maxAbsDiff: check.maxAbsDiff });
+    });
+
+    // 6. whole-model latency
+    const measured = await stage('measure', async () => {
+      const t = await measureOnnxLatency(new Uint8Array(readFileSync(files.onnx)), { height: 28, width: 28, channels: 1 }, { threads: config.lut?.threads ?? 1, maxRepeats: 300 });
+      return finish('measure', { medianMs: t.median, p10Ms: t.p10, samples: t.samples });
+    });
+
+    seconds.total = elapsed(t0);
+    const stats = archStats(arch);
+    const result: SearchFbnetResult = {
+      outDir,
+      dataset,
+      genome: derived.genome,
+      arch,
+      candidates: derived.genome.map((c) => space.config.candidates[c].name),
+      multiplyAdds: stats.macs,
+      params: stats.params,
+      costMetric: table.metric,
+      costUnit: table.unit,
+      predictedCost: costOfGenome(table, derived.genome),
+      testAccuracy: trained.testAccuracy,
+      testImages: data.test.count,
+      measuredLatencyMs: measured.medianMs,
+      onnxMaxAbsDiff: exported.maxAbsDiff,
+      files: { arch: files.arch, onnx: files.onnx, weights: files.weights, metrics: files.metrics, architectures: files.architectures, history: files.history, lut: costKind === 'latency' ? (config.lut?.path ?? files.lut) : null, config: files.config },
+      seconds,
+    };
+    writeJsonAtomic(files.metrics, { ...result, arch: undefined, cpu: cpus()[0]?.model ?? 'unknown' });
+    return result;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArch } from '@fbnas/search-space';
+import { loadLatencyLut } from '@fbnas/latency-model';
+import { readOnnxMetadata } from '@fbnas/export-onnx';
+import { runCli } from '../src/cli/runCli';
+import { isPipelineError, searchFbnet } from '../src';
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8') });
+  return { code, out, err };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fbnas-search-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A tiny budget: 30 images per class, 2 search epochs of 2 steps, 2 training steps.
+const tiny = { limitPerClass: 30, search: { epochs: 2, warmupEpochs: 1, maxStepsPerEpoch: 2, batchSize: 32 }, train: { epochs: 1, maxStepsPerEpoch: 2, batchSize: 32 }, samples: 3 };
+
+describe('fbnas search fbnet', () => {
+  it('runs the pipeline end to end, writes the run directory, prints --json, and resumes a finished run', async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify(tiny));
+    const out = join(dir, 'run');
+    const first = await run('search', 'fbnet', '--out', out, '--config', config, '--json');
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.out);
+    expect(Object.keys(result).sort()).toEqual(
+      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages'].sort(),
+    );
+    expect(result.genome).toHaveLength(22);
+    expect(result.costMetric).toBe('onnxruntime-node_latency');
+    expect(result.testImages).toBe(300);
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(result.measuredLatencyMs).toBeGreaterThan(0);
+    expect(result.onnxMaxAbsDiff).toBeLessThan(1e-3);
+    for (const f of ['config.json', 'lut.json', 'theta-history.json', 'architectures.json', 'arch.json', 'weights.ckpt', 'model.onnx', 'metrics.json', 'search.ckpt']) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
+    expect(Object.keys(loadLatencyLut(join(out, 'lut.json')).entries).length).toBe(94);
+    expect(parseArch(readFileSync(join(out, 'arch.json'), 'utf8')).blocks).toHaveLength(26);
+    const meta = readOnnxMetadata(new Uint8Array(readFileSync(join(out, 'model.onnx'))));
+    expect(parseArch(meta[Object.keys(meta).find((k) => k.includes('arch')) ?? '']).name).toBe('fbnet-fashion-mnist-searched');
+    const history = JSON.parse(readFileSync(join(out, 'theta-history.json'), 'utf8'));
+    expect(history.history).toHaveLength(2);
+    expect(history.theta).toHaveLength(22);
+    const archs = JSON.parse(readFileSync(join(out, 'architectures.json'), 'utf8'));
+    expect(archs[0].source).toBe('argmax');
+    expect(archs[0].genome).toEqual(result.genome);
+
+    // a finished run resumes instantly to the same result
+    const again = await run('search', 'fbnet', '--out', out, '--config', config, '--resume', '--json');
+    expect(again.code).toBe(0);
+    const second = JSON.parse(again.out);
+    expect(second.genome).toEqual(result.genome);
+    expect(second.testAccuracy).toBe(result.testAccuracy);
+    expect(second.seconds.search).toBe(0);
+
+    // the human-readable form names the architecture, accuracy, latency and files
+    const human = await run('search', 'fbnet', '--out', out, '--config', config, '--resume');
+    expect(human.out).toMatch(/architecture \(22 searched layers\): /);
+    expect(human.out).toMatch(/test accuracy \d+\.\d\d% \(fashion-mnist test split, 300 images\)/);
+    expect(human.out).toMatch(/latency \d+\.\d+ ms measured in onnxruntime-node/);
+    expect(human.out).toContain(join(out, 'model.onnx'));
+  }, 300_000);
+
+  it('refuses to resume a run directory written with another configuration', async () => {
+    const out = join(dir, 'run');
+    const err = await searchFbnet({ ...tiny, outDir: out, seed: 7, resume: true }).catch((e: unknown) => e);
+    expect(isPipelineError(err) && err.code === 'MISMATCH').toBe(true);
+  });
+
+  it('gives usage errors for bad flags and a bad config file', async () => {
+    expect((await run('search', 'fbnet')).err).toMatch(/search fbnet needs --out DIR/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ not json');
+    const r = await run('search', 'fbnet', '--out', join(dir, 'x'), '--config', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--config .*bad\.json is not valid JSON/);
+    const m = await run('search', 'fbnet', '--out', join(dir, 'x'), '--mode', 'fuzzy');
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/--mode must be one of hard, soft, got "fuzzy"/);
+  });
+});
