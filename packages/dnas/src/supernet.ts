@@ -158,11 +158,11 @@ export function createSupernet(space: LayerwiseSpace, options: SupernetOptions =
       let sampled: number[] | null = null;
       let hostProbs: Float64Array | null = null;
       if (passMode === 'hard') {
-        const th = theta.dataSync();
-        hostProbs = gumbelSoftmaxValues(th, o.gumbel, o.tau, nCand);
+        const m = gumbelSoftmaxValues(theta.dataSync(), o.gumbel, o.tau, nCand);
+        hostProbs = m;
         sampled = space.layers.map((l) => {
           let best = 0;
-          for (let c = 1; c < nCand; c++) if (hostProbs![l.index * nCand + c] > hostProbs![l.index * nCand + best]) best = c;
+          for (let c = 1; c < nCand; c++) if (m[l.index * nCand + c] > m[l.index * nCand + best]) best = c;
           return best;
         });
       }

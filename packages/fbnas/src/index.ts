@@ -4,6 +4,7 @@ export * from '@fbnas/nn';
 export * from '@fbnas/export-onnx';
 export * from '@fbnas/latency-model';
 export * from '@fbnas/dnas';
+export * from '@fbnas/evolution';
 // End-to-end pipelines.
 export { searchFbnet, SEARCH_FBNET_DEFAULTS } from './pipelines/searchFbnet';
 export type { FbnetSearchSettings, FbnetTrainSettings, SearchFbnetConfig, SearchFbnetProgress, SearchFbnetResult, SearchFbnetStage } from './pipelines/searchFbnet';

@@ -6,6 +6,7 @@ import * as nn from '@fbnas/nn';
 import * as exportOnnx from '@fbnas/export-onnx';
 import * as latencyModel from '@fbnas/latency-model';
 import * as dnas from '@fbnas/dnas';
+import * as evolution from '@fbnas/evolution';
 
 // Every member package, imported by its public name. The last test below fails when a published
 // workspace package is missing here.
@@ -15,6 +16,7 @@ const MEMBERS: Record<string, Record<string, unknown>> = {
   '@fbnas/export-onnx': exportOnnx,
   '@fbnas/latency-model': latencyModel,
   '@fbnas/dnas': dnas,
+  '@fbnas/evolution': evolution,
 };
 
 const packagesDir = join(__dirname, '..', '..');

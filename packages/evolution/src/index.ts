@@ -1,0 +1,12 @@
+export { EvolutionError, isEvolutionError } from './errors';
+export type { EvolutionErrorCode } from './errors';
+export { checkConstraints } from './fitness';
+export type { BatchFitness, EvaluationRecord, RangeConstraint, StopCriteria } from './fitness';
+export type { EvolutionProgress } from './runState';
+export { crowdingDistance, dominates, hypervolume2d, nonDominatedSort } from './pareto';
+export { adaptiveGa, randomSearch, regularizedEvolution } from './singleObjective';
+export type { AdaptiveGaOptions, AdaptiveGaResult, SingleObjectiveOptions, SingleObjectiveResult } from './singleObjective';
+export { predictorGuidedSearch } from './predictorGuided';
+export type { PredictorGuidedOptions } from './predictorGuided';
+export { nsga2, paretoFront } from './nsga2';
+export type { MultiObjectiveMember, Nsga2Options, Nsga2Result, Objective } from './nsga2';
