@@ -5,6 +5,7 @@ export * from '@fbnas/export-onnx';
 export * from '@fbnas/latency-model';
 export * from '@fbnas/dnas';
 export * from '@fbnas/evolution';
+export * from '@fbnas/predictor';
 // End-to-end pipelines.
 export { searchFbnet, SEARCH_FBNET_DEFAULTS } from './pipelines/searchFbnet';
 export type { FbnetSearchSettings, FbnetTrainSettings, SearchFbnetConfig, SearchFbnetProgress, SearchFbnetResult, SearchFbnetStage } from './pipelines/searchFbnet';

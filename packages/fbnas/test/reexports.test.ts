@@ -7,6 +7,7 @@ import * as exportOnnx from '@fbnas/export-onnx';
 import * as latencyModel from '@fbnas/latency-model';
 import * as dnas from '@fbnas/dnas';
 import * as evolution from '@fbnas/evolution';
+import * as predictor from '@fbnas/predictor';
 
 // Every member package, imported by its public name. The last test below fails when a published
 // workspace package is missing here.
@@ -17,6 +18,7 @@ const MEMBERS: Record<string, Record<string, unknown>> = {
   '@fbnas/latency-model': latencyModel,
   '@fbnas/dnas': dnas,
   '@fbnas/evolution': evolution,
+  '@fbnas/predictor': predictor,
 };
 
 const packagesDir = join(__dirname, '..', '..');
