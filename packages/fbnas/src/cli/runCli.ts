@@ -4,6 +4,8 @@ import { archListCommand } from './commands/archList';
 import { archStatsCommand } from './commands/archStatsCommand';
 import { spaceSampleCommand } from './commands/spaceSampleCommand';
 import { searchFbnetCommand } from './commands/searchFbnetCommand';
+import { exportCommand } from './commands/exportCommand';
+import { lutBuildCommand, lutPredictCommand } from './commands/lutCommands';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
 
 /** A typed error of any fbnas package (they all carry `code` and `api`). */
@@ -19,6 +21,12 @@ const COMMANDS: Record<string, Command> = {
   'arch convert': archConvertCommand,
   'space sample': spaceSampleCommand,
   'search fbnet': searchFbnetCommand,
+  'lut build': lutBuildCommand,
+  'lut predict': lutPredictCommand,
+};
+
+const SINGLE_WORD_COMMANDS: Record<string, Command> = {
+  export: exportCommand,
 };
 
 const USAGE = `Usage: fbnas <command> [options]
@@ -31,6 +39,9 @@ Commands:
   search fbnet --out DIR [--config file.json] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
                [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N]
                [--resume] [--json]                     FBNet search end to end (LUT, DNAS, train, ONNX, latency)
+  lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--threads N] [--json]
+  lut predict <lut.json> <zoo-name | arch.json> --space <fbnet-28|fbnet-cifar|fbnet-imagenet> [--statistic median|p10] [--json]
+  export <zoo-name | arch.json> [--weights weights.ckpt] --out model.onnx [--check] [--json]
 `;
 
 /**
@@ -41,7 +52,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     const args = parseArgs(argv);
     const key = args.positionals.slice(0, 2).join(' ');
-    const command: Command | undefined = COMMANDS[key];
+    const single = args.positionals[0];
+    const command: Command | undefined = COMMANDS[key] ?? (single !== undefined ? SINGLE_WORD_COMMANDS[single] : undefined);
+    const consumed = COMMANDS[key] ? 2 : 1;
     if (args.flags.help) {
       io.stdout(USAGE);
       return 0;
@@ -50,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(USAGE);
       return 2;
     }
-    return await command({ positionals: args.positionals.slice(2), flags: args.flags }, io);
+    return await command({ positionals: args.positionals.slice(consumed), flags: args.flags }, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`fbnas: ${err.message}\n\n${USAGE}`);

@@ -1,22 +1,6 @@
-import {
-  archStats,
-  createRng,
-  fbnet28Space,
-  fbnetCifarSpace,
-  fbnetImageNetSpace,
-  fbnetV3Space,
-  sampleSobol,
-  sampleUniform,
-  type ArchSpace,
-} from '@fbnas/search-space';
+import { archStats, createRng, sampleSobol, sampleUniform } from '@fbnas/search-space';
 import { intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
-
-const SPACES: Record<string, () => ArchSpace> = {
-  'fbnet-cifar': fbnetCifarSpace,
-  'fbnet-imagenet': fbnetImageNetSpace,
-  'fbnet-28': fbnet28Space,
-  fbnetv3: fbnetV3Space,
-};
+import { SPACES, spaceByName } from '../spaces';
 
 /**
  * `fbnas space sample <fbnet-cifar|fbnet-imagenet|fbnet-28|fbnetv3> [--count N] [--seed S] [--sobol] [--json]`.
@@ -24,12 +8,10 @@ const SPACES: Record<string, () => ArchSpace> = {
  */
 export function spaceSampleCommand(args: ParsedArgs, io: CliIo): number {
   const name = args.positionals[0];
-  const make = name ? SPACES[name] : undefined;
-  if (!make) throw new UsageError(`space sample needs one of ${Object.keys(SPACES).join(', ')}, got ${JSON.stringify(name ?? null)}`);
+  const space = spaceByName(SPACES, name, 'space sample');
   const count = intFlag(args, 'count', 5);
   if (count < 1 || count > 100000) throw new UsageError(`--count must be in [1, 100000], got ${count}`);
   const seed = intFlag(args, 'seed', 0);
-  const space = make();
   const method = args.flags.sobol ? 'sobol' : 'uniform';
   const genomes = method === 'sobol' ? sampleSobol(space, count, { rng: createRng(seed) }) : sampleUniform(space, count, createRng(seed));
   const samples = genomes.map((genome) => {

@@ -1,0 +1,45 @@
+import { buildOrtLatencyLut, costOfGenome, costTableFromLut, loadLatencyLut, lutSignatures } from '@fbnas/latency-model';
+import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
+import { loadArch } from '../loadArch';
+import { LAYERWISE_SPACES, spaceByName } from '../spaces';
+
+/**
+ * `fbnas lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--threads N] [--json]`: measures every
+ * block signature of the space in onnxruntime-node (batch 1); an interrupted build resumes from `--out`.
+ * JSON: `{ out, space, entries, overheadMs, seconds }`.
+ */
+export async function lutBuildCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  const space = spaceByName(LAYERWISE_SPACES, args.positionals[0], 'lut build');
+  const out = args.flags.out;
+  if (typeof out !== 'string') throw new UsageError('lut build needs --out lut.json');
+  const threads = intFlag(args, 'threads', 1);
+  const t0 = Date.now();
+  const quiet = args.flags.json === true;
+  const lut = await buildOrtLatencyLut(lutSignatures(space), {
+    rules: space.config.rules,
+    path: out,
+    threads,
+    onProgress: quiet ? undefined : (e) => (e.done % 20 === 0 || e.done === e.total) && io.stderr(`measured ${e.done}/${e.total} blocks\n`),
+  });
+  const result = { out, space: space.name, entries: Object.keys(lut.entries).length, overheadMs: lut.header.overheadMs, seconds: (Date.now() - t0) / 1000 };
+  if (quiet) io.stdout(`${JSON.stringify(result)}\n`);
+  else io.stdout(`${out}: ${result.entries} blocks of ${space.name} (onnxruntime-node, ${threads} thread${threads > 1 ? 's' : ''}; per-call overhead ${lut.header.overheadMs.toFixed(4)} ms)\n`);
+  return 0;
+}
+
+/**
+ * `fbnas lut predict <lut.json> <zoo-name | arch.json> --space <fbnet-28|fbnet-cifar|fbnet-imagenet> [--statistic median|p10] [--json]`:
+ * the LUT-sum latency of an architecture of the space. JSON: `{ space, genome, latencyMs, statistic }`.
+ */
+export function lutPredictCommand(args: ParsedArgs, io: CliIo): number {
+  const [lutPath, source] = args.positionals;
+  if (!lutPath || !source) throw new UsageError('lut predict needs a LUT file and an architecture');
+  const space = spaceByName(LAYERWISE_SPACES, typeof args.flags.space === 'string' ? args.flags.space : undefined, 'lut predict --space');
+  const statistic = choiceFlag(args, 'statistic', ['median', 'p10'] as const, 'median');
+  const table = costTableFromLut(space, loadLatencyLut(lutPath), { statistic });
+  const genome = space.fromArch(loadArch(source, io).arch);
+  const latencyMs = costOfGenome(table, genome);
+  if (args.flags.json) io.stdout(`${JSON.stringify({ space: space.name, genome, latencyMs, statistic })}\n`);
+  else io.stdout(`${latencyMs.toFixed(4)} ms (LUT sum, ${statistic}) for [${genome.join(',')}] in ${space.name}\n`);
+  return 0;
+}

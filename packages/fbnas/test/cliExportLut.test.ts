@@ -1,0 +1,78 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fbnet28Space, serializeArch } from '@fbnas/search-space';
+import { buildModel, initBackend, writeCheckpoint } from '@fbnas/nn';
+import { readOnnxMetadata } from '@fbnas/export-onnx';
+import { costOfGenome, costTableFromLut, loadLatencyLut } from '@fbnas/latency-model';
+import { runCli } from '../src/cli/runCli';
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8') });
+  return { code, out, err };
+}
+
+let dir: string;
+const space = fbnet28Space();
+const genome = [0, 3, 8, 7, 1, 2, 4, 5, 6, 0, 3, 8, 7, 1, 2, 4, 5, 6, 0, 3, 8, 7];
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  dir = mkdtempSync(join(tmpdir(), 'fbnas-cli2-'));
+  writeFileSync(join(dir, 'arch.json'), serializeArch({ ...space.toArch(genome), name: 'cli-test' }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('fbnas export', () => {
+  it('exports random or trained weights, checks the model in onnxruntime-node, and prints --json', async () => {
+    const r = await run('export', join(dir, 'arch.json'), '--out', join(dir, 'random.onnx'), '--check', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.weights).toBeNull();
+    expect(j.check.ok).toBe(true);
+    expect(j.bytes).toBe(readFileSync(join(dir, 'random.onnx')).length);
+    // trained weights from a checkpoint file
+    const model = buildModel(space.toArch(genome), { seed: 5 });
+    writeCheckpoint(join(dir, 'w.ckpt'), { meta: {}, groups: { weights: await model.exportWeights() } });
+    model.dispose();
+    const t = await run('export', join(dir, 'arch.json'), '--weights', join(dir, 'w.ckpt'), '--out', join(dir, 'trained.onnx'), '--check');
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/trained weights\); onnxruntime vs tfjs max \|diff\| .* ok/);
+    const meta = readOnnxMetadata(new Uint8Array(readFileSync(join(dir, 'trained.onnx'))));
+    expect(Object.values(meta).some((v) => v.includes('cli-test'))).toBe(true);
+  }, 60_000);
+
+  it('gives usage errors for a missing --out or architecture and a checkpoint without weights', async () => {
+    expect((await run('export', join(dir, 'arch.json'))).err).toMatch(/export needs --out model.onnx/);
+    expect((await run('export')).err).toMatch(/export needs a zoo name or an architecture .json file/);
+    writeCheckpoint(join(dir, 'empty.ckpt'), { meta: {}, groups: { other: { x: { shape: [1], data: Float32Array.of(1) } } } });
+    const e = await run('export', join(dir, 'arch.json'), '--weights', join(dir, 'empty.ckpt'), '--out', join(dir, 'x.onnx'));
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/holds no "weights" group \(groups: other\)/);
+    expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
+  });
+});
+
+describe('fbnas lut', () => {
+  it('builds a LUT of a space in onnxruntime-node and predicts an architecture from it', async () => {
+    const out = join(dir, 'lut.json');
+    const b = await run('lut', 'build', 'fbnet-28', '--out', out, '--json');
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.out)).toMatchObject({ out, space: 'fbnet-28', entries: 94 });
+    const p = await run('lut', 'predict', out, join(dir, 'arch.json'), '--space', 'fbnet-28', '--json');
+    expect(p.code).toBe(0);
+    const j = JSON.parse(p.out);
+    expect(j.genome).toEqual(genome);
+    expect(j.latencyMs).toBeCloseTo(costOfGenome(costTableFromLut(space, loadLatencyLut(out)), genome), 12);
+    const human = await run('lut', 'predict', out, join(dir, 'arch.json'), '--space', 'fbnet-28', '--statistic', 'p10');
+    expect(human.out).toMatch(/ms \(LUT sum, p10\) for \[0,3,8,7/);
+  }, 120_000);
+
+  it('names the choices when the space is unknown and fails cleanly on an architecture outside the space', async () => {
+    expect((await run('lut', 'build', 'fbnet-99', '--out', join(dir, 'l.json'))).err).toMatch(/lut build needs one of fbnet-cifar, fbnet-imagenet, fbnet-28, got "fbnet-99"/);
+    const r = await run('lut', 'predict', join(dir, 'lut.json'), 'fbnet_a', '--space', 'fbnet-28');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/fbnas.LayerwiseSpace.fromArch: input must be 28x28x1, got 224x224x3/);
+  });
+});
