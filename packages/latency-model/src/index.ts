@@ -23,3 +23,5 @@ export type { BuildOrtLutOptions, MeasureOnnxOptions } from './buildOrtLatencyLu
 export { calibrateCostTable } from './calibrateCostTable';
 export type { CostCalibration, CostMeasurement } from './calibrateCostTable';
 export { statCostTable } from './statCostTable';
+export { fitFewShotLatency } from './fewShotLatency';
+export type { FewShotLatencyModel, FewShotOptions } from './fewShotLatency';
