@@ -10,4 +10,5 @@ export * from '@fbnas/predictor';
 export { searchFbnet, SEARCH_FBNET_DEFAULTS } from './pipelines/searchFbnet';
 export type { FbnetSearchSettings, FbnetTrainSettings, SearchFbnetConfig, SearchFbnetProgress, SearchFbnetResult, SearchFbnetStage } from './pipelines/searchFbnet';
 export { PipelineError, isPipelineError } from './pipelines/errors';
+export { renderRunReport, runReportData, writeRunReport } from './pipelines/runReport';
 export type { PipelineErrorCode } from './pipelines/errors';

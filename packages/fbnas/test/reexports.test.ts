@@ -38,7 +38,7 @@ describe('fbnas umbrella', () => {
 
   it('exports nothing besides its members and its own pipelines', () => {
     const all = new Set(Object.values(MEMBERS).flatMap((m) => Object.keys(m)));
-    const own = ['PipelineError', 'SEARCH_FBNET_DEFAULTS', 'isPipelineError', 'searchFbnet'];
+    const own = ['PipelineError', 'SEARCH_FBNET_DEFAULTS', 'isPipelineError', 'renderRunReport', 'runReportData', 'searchFbnet', 'writeRunReport'];
     expect(Object.keys(umbrella).filter((key) => !all.has(key)).sort()).toEqual(own);
   });
 

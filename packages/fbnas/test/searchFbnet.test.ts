@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ describe('fbnas search fbnet', () => {
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(result.measuredLatencyMs).toBeGreaterThan(0);
     expect(result.onnxMaxAbsDiff).toBeLessThan(1e-3);
-    for (const f of ['config.json', 'lut.json', 'theta-history.json', 'architectures.json', 'arch.json', 'weights.ckpt', 'model.onnx', 'metrics.json', 'search.ckpt']) {
+    for (const f of ['config.json', 'lut.json', 'theta-history.json', 'architectures.json', 'arch.json', 'weights.ckpt', 'model.onnx', 'metrics.json', 'search.ckpt', 'report.html']) {
       expect(existsSync(join(out, f))).toBe(true);
     }
     expect(Object.keys(loadLatencyLut(join(out, 'lut.json')).entries).length).toBe(94);
@@ -69,7 +70,31 @@ describe('fbnas search fbnet', () => {
     expect(human.out).toMatch(/test accuracy \d+\.\d\d% \(fashion-mnist test split, 300 images\)/);
     expect(human.out).toMatch(/latency \d+\.\d+ ms measured in onnxruntime-node/);
     expect(human.out).toContain(join(out, 'model.onnx'));
+    expect(human.out).toContain(`report: ${join(out, 'report.html')}`);
   }, 300_000);
+
+  it('writes a self-contained report.html whose plots headless Chromium draws', async () => {
+    const out = join(dir, 'run');
+    const r = await run('report', out, '--json');
+    expect(r.code).toBe(0);
+    const path = JSON.parse(r.out).report;
+    const html = readFileSync(path, 'utf8');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src="http/); // nothing fetched
+    const chrome = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${path}`], { encoding: 'utf8', timeout: 90_000 });
+    if (chrome.error) throw new Error(`headless Chromium is needed for this test (Debian: apt-get install chromium; .ci/run installs it): ${chrome.error.message}`);
+    expect(chrome.status).toBe(0);
+    const dom = chrome.stdout;
+    expect(dom).toMatch(/<body[^>]*data-rendered="true"/);
+    const count = (re: RegExp) => (dom.match(re) ?? []).length;
+    // 2 epochs x 22 layers x 9 candidates
+    expect(count(/<rect[^>]*class="cell"/g)).toBe(2 * 22 * 9);
+    expect(count(/<polyline[^>]*class="series"/g)).toBe(4);
+    expect(count(/<rect[^>]*class="block"/g)).toBe(26);
+    expect(count(/<circle[^>]*class="point random"/g)).toBe(200);
+    expect(count(/<circle[^>]*class="point argmax"/g)).toBe(1);
+    expect(count(/<polyline[^>]*class="front"/g)).toBe(1);
+    expect((await run('report', join(dir, 'nowhere'))).err).toMatch(/metrics.json is missing; is this a finished search run directory\?/);
+  }, 120_000);
 
   it('refuses to resume a run directory written with another configuration', async () => {
     const out = join(dir, 'run');

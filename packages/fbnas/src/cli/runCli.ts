@@ -5,6 +5,7 @@ import { archStatsCommand } from './commands/archStatsCommand';
 import { spaceSampleCommand } from './commands/spaceSampleCommand';
 import { searchFbnetCommand } from './commands/searchFbnetCommand';
 import { exportCommand } from './commands/exportCommand';
+import { reportCommand } from './commands/reportCommand';
 import { lutBuildCommand, lutPredictCommand } from './commands/lutCommands';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
 
 const SINGLE_WORD_COMMANDS: Record<string, Command> = {
   export: exportCommand,
+  report: reportCommand,
 };
 
 const USAGE = `Usage: fbnas <command> [options]
@@ -42,6 +44,7 @@ Commands:
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--threads N] [--json]
   lut predict <lut.json> <zoo-name | arch.json> --space <fbnet-28|fbnet-cifar|fbnet-imagenet> [--statistic median|p10] [--json]
   export <zoo-name | arch.json> [--weights weights.ckpt] --out model.onnx [--check] [--json]
+  report <run dir> [--json]                            (re)write the run's report.html
 `;
 
 /**

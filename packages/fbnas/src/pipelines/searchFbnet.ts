@@ -17,6 +17,7 @@ import {
 } from '@fbnas/latency-model';
 import { sampleArchitectures, searchDnas, type DnasEpochRecord, type DnasOptions } from '@fbnas/dnas';
 import { PipelineError } from './errors';
+import { writeRunReport } from './runReport';
 import { readJsonIfExists, writeJsonAtomic, writeFileAtomic } from './runFiles';
 
 /** Search settings of {@link searchFbnet}: `searchDnas` options without data and cost table. */
@@ -77,7 +78,7 @@ export interface SearchFbnetResult {
   /** Whole-model latency measured in onnxruntime-node, batch 1 (median ms). */
   measuredLatencyMs: number;
   onnxMaxAbsDiff: number;
-  files: { arch: string; onnx: string; weights: string; metrics: string; architectures: string; history: string; lut: string | null; config: string };
+  files: { arch: string; onnx: string; weights: string; metrics: string; architectures: string; history: string; lut: string | null; config: string; report: string };
   seconds: Record<SearchFbnetStage | 'total', number>;
 }
 
@@ -259,10 +260,14 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       testImages: data.test.count,
       measuredLatencyMs: measured.medianMs,
       onnxMaxAbsDiff: exported.maxAbsDiff,
-      files: { arch: files.arch, onnx: files.onnx, weights: files.weights, metrics: files.metrics, architectures: files.architectures, history: files.history, lut: costKind === 'latency' ? (config.lut?.path ?? files.lut) : null, config: files.config },
+      files: {
+        arch: files.arch, onnx: files.onnx, weights: files.weights, metrics: files.metrics, architectures: files.architectures, history: files.history,
+        lut: costKind === 'latency' ? (config.lut?.path ?? files.lut) : null, config: files.config, report: join(outDir, 'report.html'),
+      },
       seconds,
     };
     writeJsonAtomic(files.metrics, { ...result, arch: undefined, cpu: cpus()[0]?.model ?? 'unknown' });
+    writeRunReport(outDir);
     return result;
   } finally {
     model.dispose();

@@ -97,6 +97,7 @@ export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<n
         `ONNX model: ${result.files.onnx} (matches tfjs within ${result.onnxMaxAbsDiff.toExponential(1)})`,
         `architecture: ${result.files.arch}`,
         `metrics: ${result.files.metrics}`,
+        `report: ${result.files.report}`,
         '',
       ].join('\n'),
     );
