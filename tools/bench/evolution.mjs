@@ -6,7 +6,7 @@
 //     ImageNet16-120. The settings (REA population 20 / sample 5; predictor: kernel ridge with a Hamming RBF
 //     kernel, --gamma 1, --lambda 0.1; --init 10 random queries, then rounds of 10) were chosen on cifar100
 //     runs (`--dataset cifar100 --runs 50`: gamma 1 found the optimum by 150 queries in 76% of runs, gamma 0.5 in
-//     62%, gamma 2 with --round 5 in 38%, lambda 0.01 in 70%, init 20 in 72%, --round 5 in 62%) and are not tuned
+//     62%, gamma 2 with --round 5 in 38%, lambda 0.01 in 70%, init 20 in 72%, --round 5 in 62%, --explore 0.2 in 70%, 0.3 in 60%) and are not tuned
 //     on cifar10.
 //  2. Constrained multi-objective search on the CIFAR FBNet space (HW-NAS-Bench pixel3 latency, bundled):
 //     minimise latency, maximise multiply-adds (compute bought per ms), latency <= the median random
@@ -81,7 +81,7 @@ if (existsSync(dataPath)) {
     random: (seed) => randomSearch(space, { fitness: oracle, maxEvaluations: 300, seed }),
     rea: (seed) => regularizedEvolution(space, { fitness: oracle, maxEvaluations: 300, populationSize: 20, sampleSize: 5, seed }),
     predictorGa: (seed) =>
-      predictorGuidedSearch(space, { query: oracle, fit, maxEvaluations: 300, initialSamples, perRound, exploration: 0.1, ga: { populationSize: 50, maxGenerations: 15 }, seed }),
+      predictorGuidedSearch(space, { query: oracle, fit, maxEvaluations: 300, initialSamples, perRound, exploration: Number(arg('explore', 0.1)), ga: { populationSize: 50, maxGenerations: 15 }, seed }),
   };
   nb201 = { dataset, runs, optimum: +optimum.toFixed(4) };
   for (const [name, method] of Object.entries(methods)) {

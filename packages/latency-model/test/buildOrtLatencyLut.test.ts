@@ -42,7 +42,8 @@ describe('buildOrtLatencyLut', () => {
     const lut = await buildOrtLatencyLut(lutSignatures(space), { ...quick, minRepeats: 2, maxRepeats: 2, warmup: 1 });
     const table = costTableFromLut(space, lut);
     expect(table.layers).toHaveLength(22);
-    expect(table.fixed).toBeGreaterThan(lut.header.overheadMs);
+    // the overhead counted once, plus the stem and head (each at least 0 after removing their own overhead)
+    expect(table.fixed).toBeGreaterThanOrEqual(lut.header.overheadMs);
   }, 120_000);
 
   it('refuses to mix thread settings in one table', async () => {
