@@ -133,7 +133,13 @@ export async function nsga2(space: SearchSpace, o: Nsga2Options): Promise<Nsga2R
     return { fronts, rank, crowd };
   };
 
-  const init = (o.initial ?? []).slice(0, popSize).filter((g) => !seen.has(genomeKey(g)) && seen.add(genomeKey(g)));
+  const init: Genome[] = [];
+  for (const g of (o.initial ?? []).slice(0, popSize)) {
+    const k = genomeKey(g);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    init.push(g);
+  }
   let population = await evaluate([...init, ...fresh(() => sampleGenome(space, rng), Math.min(popSize, maxEval) - init.length)]);
   const report = () =>
     o.onProgress?.({ generation: generations, evaluations: history.length, best: Number.NaN, seconds: (Date.now() - t0) / 1000, frontSize: paretoFront(population, directions).length });

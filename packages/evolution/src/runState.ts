@@ -43,7 +43,7 @@ export class RunState {
   }
 
   done(): boolean {
-    if (this.stop.signal?.aborted) throw new EvolutionError('ABORTED', this.api, `stopped after ${this.evaluations} evaluations; the history so far is in the error's run`);
+    if (this.stop.signal?.aborted) throw new EvolutionError('ABORTED', this.api, `stopped after ${this.evaluations} evaluations`);
     return (
       this.remaining() <= 0 ||
       (this.stop.maxGenerations !== undefined && this.generation >= this.stop.maxGenerations) ||
