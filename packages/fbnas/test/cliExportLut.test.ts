@@ -69,6 +69,25 @@ describe('fbnas lut', () => {
     expect(human.out).toMatch(/ms \(LUT sum, p10\) for \[0,3,8,7/);
   }, 120_000);
 
+  it('validates a LUT file and its coverage of a space, and rejects corrupt files with the typed error', async () => {
+    const out = join(dir, 'lut.json');
+    if (!existsSync(out)) await run('lut', 'build', 'fbnet-28', '--out', out, '--json'); // when run on its own
+    const ok = await run('lut', 'validate', out, '--space', 'fbnet-28', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ entries: 94, runtime: 'onnxruntime-node', threads: 1, space: 'fbnet-28', missing: [] });
+    const other = await run('lut', 'validate', out, '--space', 'fbnet-cifar');
+    expect(other.code).toBe(1);
+    expect(other.out).toMatch(/block\(s\) of fbnet-cifar are missing/);
+    const lut = JSON.parse(readFileSync(out, 'utf8'));
+    const key = Object.keys(lut.entries)[0];
+    lut.entries[key].median = -1;
+    writeFileSync(join(dir, 'bad-lut.json'), JSON.stringify(lut));
+    const bad = await run('lut', 'validate', join(dir, 'bad-lut.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/fbnas\./);
+    expect(bad.err).toMatch(/median/);
+  }, 60_000);
+
   it('names the choices when the space is unknown and fails cleanly on an architecture outside the space', async () => {
     expect((await run('lut', 'build', 'fbnet-99', '--out', join(dir, 'l.json'))).err).toMatch(/lut build needs one of fbnet-cifar, fbnet-imagenet, fbnet-28, got "fbnet-99"/);
     const r = await run('lut', 'predict', join(dir, 'lut.json'), 'fbnet_a', '--space', 'fbnet-28');

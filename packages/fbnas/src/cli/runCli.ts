@@ -6,7 +6,7 @@ import { spaceSampleCommand } from './commands/spaceSampleCommand';
 import { searchFbnetCommand } from './commands/searchFbnetCommand';
 import { exportCommand } from './commands/exportCommand';
 import { reportCommand } from './commands/reportCommand';
-import { lutBuildCommand, lutPredictCommand } from './commands/lutCommands';
+import { lutBuildCommand, lutPredictCommand, lutValidateCommand } from './commands/lutCommands';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
 
 /** A typed error of any fbnas package (they all carry `code` and `api`). */
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   'search fbnet': searchFbnetCommand,
   'lut build': lutBuildCommand,
   'lut predict': lutPredictCommand,
+  'lut validate': lutValidateCommand,
 };
 
 const SINGLE_WORD_COMMANDS: Record<string, Command> = {
@@ -43,6 +44,7 @@ Commands:
                [--resume] [--json]                     FBNet search end to end (LUT, DNAS, train, ONNX, latency)
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--threads N] [--json]
   lut predict <lut.json> <zoo-name | arch.json> --space <fbnet-28|fbnet-cifar|fbnet-imagenet> [--statistic median|p10] [--json]
+  lut validate <lut.json> [--space <fbnet-28|fbnet-cifar|fbnet-imagenet>] [--json]
   export <zoo-name | arch.json> [--weights weights.ckpt] --out model.onnx [--check] [--json]
   report <run dir> [--json]                            (re)write the run's report.html
 `;

@@ -43,3 +43,28 @@ export function lutPredictCommand(args: ParsedArgs, io: CliIo): number {
   else io.stdout(`${latencyMs.toFixed(4)} ms (LUT sum, ${statistic}) for [${genome.join(',')}] in ${space.name}\n`);
   return 0;
 }
+
+/**
+ * `fbnas lut validate <lut.json> [--space <fbnet-28|fbnet-cifar|fbnet-imagenet>] [--json]`: checks the file
+ * (format, fields, finite positive timings) and, with a space, that every block the space needs is measured.
+ * Exit code 1 with the typed error otherwise. JSON: `{ file, entries, runtime, threads, date, space, missing }`.
+ */
+export function lutValidateCommand(args: ParsedArgs, io: CliIo): number {
+  const file = args.positionals[0];
+  if (!file) throw new UsageError('lut validate needs a LUT file');
+  const lut = loadLatencyLut(file);
+  let missing: string[] = [];
+  let spaceName: string | null = null;
+  if (args.flags.space !== undefined) {
+    const space = spaceByName(LAYERWISE_SPACES, typeof args.flags.space === 'string' ? args.flags.space : undefined, 'lut validate --space');
+    spaceName = space.name;
+    missing = lutSignatures(space).map((s) => s.key).filter((k) => !(k in lut.entries));
+  }
+  const result = { file, entries: Object.keys(lut.entries).length, runtime: lut.header.runtime, threads: lut.header.threads, date: lut.header.date, space: spaceName, missing };
+  if (args.flags.json) io.stdout(`${JSON.stringify(result)}\n`);
+  else {
+    io.stdout(`${file}: valid ${lut.header.runtime} table, ${result.entries} entries, ${lut.header.threads} thread(s), measured ${lut.header.date}\n`);
+    if (spaceName) io.stdout(missing.length === 0 ? `covers every block of ${spaceName}\n` : `${missing.length} block(s) of ${spaceName} are missing, e.g. ${missing[0]}\n`);
+  }
+  return missing.length === 0 ? 0 : 1;
+}
