@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { createRng, fbnet28Space, fbnetCifarSpace, sampleUniform } from '@fbnas/search-space';
 import { exportOnnx } from '@fbnas/export-onnx';
 import { buildOrtLatencyLut, calibrateCostTable, costOfGenome, costTableFromLut, lutSignatures } from '@fbnas/latency-model';
+import { kendallTau as kendall, spearmanRho as spearman } from '@fbnas/predictor';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,30 +18,6 @@ const arg = (name, fallback) => {
 const nArchs = arg('archs', 100);
 const seed = arg('seed', 0);
 const nCalib = arg('calib', 20);
-
-function ranks(xs) {
-  const order = xs.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
-  const r = new Array(xs.length);
-  order.forEach(([, i], k) => (r[i] = k));
-  return r;
-}
-function pearson(a, b) {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let num = 0, da = 0, db = 0;
-  for (let i = 0; i < n; i++) { num += (a[i] - ma) * (b[i] - mb); da += (a[i] - ma) ** 2; db += (b[i] - mb) ** 2; }
-  return num / Math.sqrt(da * db);
-}
-const spearman = (a, b) => pearson(ranks(a), ranks(b));
-function kendall(a, b) {
-  let c = 0, d = 0;
-  for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) {
-    const s = Math.sign(a[i] - a[j]) * Math.sign(b[i] - b[j]);
-    if (s > 0) c++; else if (s < 0) d++;
-  }
-  return (c - d) / (c + d);
-}
 
 async function measureWhole(bytes, s, c) {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { blockCost, createRng, type Block, type LayerwiseSpace, type TensorShape } from '@fbnas/search-space';
-import { blockLayer, checkpointLayer, mixLayers, WeightStore, type ForwardContext, type LayerFn, type NamedWeights } from '@fbnas/nn';
+import { blockLayer, BnUpdateQueue, checkpointLayer, mixLayers, WeightStore, type ForwardContext, type LayerFn, type NamedWeights } from '@fbnas/nn';
 import { DnasError } from './errors';
 import { gumbelSoftmax, gumbelSoftmaxValues } from './gumbelSoftmax';
 import { sharedCandidateLayers } from './superkernel';
@@ -73,6 +73,7 @@ export interface Supernet {
   thetaValues(): number[][];
   /** Every supernet weight (θ excluded) as named data, BN statistics included. */
   exportWeights(): Promise<NamedWeights>;
+  /** Load weights by name; names and shapes must match exactly (an `NnError` names the weight). */
   loadWeights(weights: NamedWeights): void;
   dispose(): void;
 }
@@ -136,7 +137,7 @@ export function createSupernet(space: LayerwiseSpace, options: SupernetOptions =
   const theta = tf.variable(tf.zeros([space.layers.length, nCand]), true);
   const bnMomentum = options.bnMomentum ?? 0.9;
   const bnEpsilon = options.bnEpsilon ?? 1e-5;
-  let pending: Array<{ variable: tf.Variable; value: tf.Tensor }> = [];
+  const bnQueue = new BnUpdateQueue();
 
   const net: Supernet = {
     space,
@@ -193,49 +194,19 @@ export function createSupernet(space: LayerwiseSpace, options: SupernetOptions =
         return fcB ? (tf.add(z, fcB) as tf.Tensor2D) : z;
       });
       if (y !== x) y.dispose();
-      if (o.training) {
-        net.discardBnUpdates();
-        pending = ctx.bnUpdates;
-      } else tf.dispose(ctx.bnUpdates.map((u) => u.value));
+      if (o.training) bnQueue.hold(ctx.bnUpdates);
+      else tf.dispose(ctx.bnUpdates.map((u) => u.value));
       return { logits, probs, sampled };
     },
     weightVariables: () => store.trainable(),
-    commitBnUpdates() {
-      for (const u of pending) {
-        u.variable.assign(u.value);
-        u.value.dispose();
-      }
-      pending = [];
-    },
-    discardBnUpdates() {
-      for (const u of pending) u.value.dispose();
-      pending = [];
-    },
+    commitBnUpdates: () => bnQueue.commit(),
+    discardBnUpdates: () => bnQueue.discard(),
     thetaValues() {
       const v = theta.dataSync();
       return space.layers.map((l) => Array.from(v.subarray(l.index * nCand, (l.index + 1) * nCand)));
     },
-    async exportWeights() {
-      const out: NamedWeights = {};
-      for (const name of store.names()) {
-        const v = store.get(name);
-        out[name] = { shape: [...v.shape], data: (await v.data()) as Float32Array };
-      }
-      return out;
-    },
-    loadWeights(weights) {
-      const lapi = 'fbnas.Supernet.loadWeights';
-      const names = store.names();
-      for (const name of names) {
-        const w = weights[name];
-        const v = store.get(name);
-        if (!w) throw new DnasError('SHAPE_MISMATCH', lapi, `missing weight ${name}`);
-        if (w.data.length !== v.size || w.shape.join(',') !== v.shape.join(',')) {
-          throw new DnasError('SHAPE_MISMATCH', lapi, `weight ${name} must have shape [${v.shape.join(', ')}], got [${w.shape.join(', ')}]`);
-        }
-      }
-      for (const name of names) tf.tidy(() => store.get(name).assign(tf.tensor(weights[name].data, weights[name].shape)));
-    },
+    exportWeights: () => store.exportAll(),
+    loadWeights: (weights) => store.loadAll(weights, 'fbnas.Supernet.loadWeights'),
     dispose() {
       net.discardBnUpdates();
       store.dispose();

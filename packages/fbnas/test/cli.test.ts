@@ -1,15 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { archStats, fromHwNasBenchFbnet, getZooArch, serializeArch, toArchDef } from '@fbnas/search-space';
-import { runCli } from '../src/cli/runCli';
-
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8') });
-  return { code, out, err };
-}
+import { run } from './cliHarness';
 
 const dir = mkdtempSync(join(tmpdir(), 'fbnas-cli-'));
 

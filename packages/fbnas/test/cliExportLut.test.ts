@@ -5,14 +5,7 @@ import { fbnet28Space, serializeArch } from '@fbnas/search-space';
 import { buildModel, initBackend, writeCheckpoint } from '@fbnas/nn';
 import { readOnnxMetadata } from '@fbnas/export-onnx';
 import { costOfGenome, costTableFromLut, loadLatencyLut } from '@fbnas/latency-model';
-import { runCli } from '../src/cli/runCli';
-
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8') });
-  return { code, out, err };
-}
+import { run } from './cliHarness';
 
 let dir: string;
 const space = fbnet28Space();

@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { parseArch } from '@fbnas/search-space';
 import { loadLatencyLut } from '@fbnas/latency-model';
 import { readOnnxMetadata } from '@fbnas/export-onnx';
-import { runCli } from '../src/cli/runCli';
+import { run } from './cliHarness';
 import { isPipelineError, searchFbnet } from '../src';
-
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8') });
-  return { code, out, err };
-}
 
 let dir: string;
 beforeAll(() => {

@@ -32,5 +32,6 @@ export { blockLayer, mixLayers } from './model/blockLayer';
 export { batchNormLayer } from './model/batchNormLayer';
 export type { BlockLayerOptions } from './model/blockLayer';
 export { WeightStore } from './model/weightStore';
+export { BnUpdateQueue } from './model/bnUpdateQueue';
 export type { ForwardContext, LayerFn } from './model/forwardContext';
 export { checkpointLayer } from './model/checkpointLayer';

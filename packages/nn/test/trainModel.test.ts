@@ -58,6 +58,20 @@ describe('trainModel', () => {
     model.dispose();
   }, 60_000);
 
+  it('stops after stopAfterEpochs with the schedule of the full length, matching the full run so far', async () => {
+    const full = buildModel(arch, { seed: 6 });
+    const early = buildModel(arch, { seed: 6 });
+    const options = { epochs: 4, batchSize: 32, learningRate: 0.1, seed: 2 };
+    const a = await trainModel(full, toyData(128, 1), options);
+    const b = await trainModel(early, toyData(128, 1), { ...options, stopAfterEpochs: 2 });
+    expect(b.history).toHaveLength(2);
+    expect(b.history).toEqual(a.history.slice(0, 2).map((h, i) => ({ ...h, seconds: b.history[i].seconds })));
+    expect(b.history[1].learningRate).toBeGreaterThan(0.04); // mid-schedule, not decayed to 0
+    await expect(trainModel(early, toyData(128, 1), { ...options, stopAfterEpochs: 5 })).rejects.toThrow(/options.stopAfterEpochs must be an integer in \[1, 4\], got 5/);
+    full.dispose();
+    early.dispose();
+  }, 60_000);
+
   it('leaves tf.memory().numTensors unchanged over 200 steps', async () => {
     const model = buildModel(arch, { seed: 3, dropout: 0.1, stochasticDepth: 0.1 });
     const train = toyData(64, 4);

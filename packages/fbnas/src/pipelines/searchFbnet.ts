@@ -215,6 +215,8 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   // 4. train from scratch
   const model = buildModel(arch, { seed, dropout: 0.1 });
   try {
+    // a resumed run whose training finished reloads the trained weights instead of training again
+    const trainedEarlier = 'train' in runState.done;
     const trained = await stage('train', async () => {
       await trainModel(model, data.train, {
         ...trainSettings, seed, checkpointPath: files.trainCheckpoint, resume: true, signal: config.signal,
@@ -224,9 +226,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
       return finish('train', { testAccuracy: test.accuracy, testLoss: test.loss });
     });
-    if ('train' in runState.done && seconds.train === 0) {
-      model.loadWeights(readCheckpoint(files.weights).groups.weights);
-    }
+    if (trainedEarlier) model.loadWeights(readCheckpoint(files.weights).groups.weights);
 
     // 5. export, checked in onnxruntime-node against tfjs
     const exported = await stage('export', async () => {

@@ -5,6 +5,7 @@ import { blockLayer } from './blockLayer';
 import { dropout } from './dropPath';
 import type { ForwardContext, LayerFn } from './forwardContext';
 import { WeightStore } from './weightStore';
+import { BnUpdateQueue } from './bnUpdateQueue';
 
 /** Options of {@link buildModel}. */
 export interface BuildModelOptions {
@@ -101,7 +102,7 @@ export function buildModel(archInput: Arch, options: BuildModelOptions = {}): Nn
     }
   });
   if (!pooled) throw new NnError('UNSUPPORTED', api, 'the architecture must end with an fc classifier');
-  let pending: Array<{ variable: tf.Variable; value: tf.Tensor }> = [];
+  const bnQueue = new BnUpdateQueue();
   const model: NnModel = {
     arch,
     forward(x, fwd = {}) {
@@ -118,53 +119,16 @@ export function buildModel(archInput: Arch, options: BuildModelOptions = {}): Nn
         y = tf.tidy(() => (layer.kind === 'spatial' ? layer.fn(input as tf.Tensor4D, ctx) : layer.fn(input.rank === 4 ? tf.reshape(input, [input.shape[0], -1]) : (input as tf.Tensor2D), ctx)));
         if (input !== x && input !== y) input.dispose();
       }
-      if (ctx.training) {
-        model.discardBnUpdates();
-        pending = ctx.bnUpdates;
-      }
+      if (ctx.training) bnQueue.hold(ctx.bnUpdates);
       return y as tf.Tensor2D;
     },
     trainableVariables: () => store.trainable(),
-    commitBnUpdates() {
-      for (const u of pending) {
-        u.variable.assign(u.value);
-        u.value.dispose();
-      }
-      pending = [];
-    },
-    discardBnUpdates() {
-      for (const u of pending) u.value.dispose();
-      pending = [];
-    },
+    commitBnUpdates: () => bnQueue.commit(),
+    discardBnUpdates: () => bnQueue.discard(),
     weightNames: () => store.names(),
     weight: (name) => store.get(name),
-    async exportWeights() {
-      const out: NamedWeights = {};
-      for (const name of store.names()) {
-        const v = store.get(name);
-        out[name] = { shape: [...v.shape], data: (await v.data()) as Float32Array };
-      }
-      return out;
-    },
-    loadWeights(weights) {
-      const api2 = 'fbnas.NnModel.loadWeights';
-      const names = store.names();
-      const missing = names.filter((n) => !(n in weights));
-      const extra = Object.keys(weights).filter((n) => !names.includes(n));
-      if (missing.length > 0) throw new NnError('MISSING_WEIGHT', api2, `missing weights: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
-      if (extra.length > 0) throw new NnError('MISSING_WEIGHT', api2, `unknown weights: ${extra.slice(0, 5).join(', ')}`);
-      for (const name of names) {
-        const v = store.get(name);
-        const { shape, data } = weights[name];
-        if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i]) || data.length !== v.size) {
-          throw new NnError('SHAPE_MISMATCH', api2, `weight ${name} must have shape [${v.shape.join(', ')}], got [${shape.join(', ')}] with ${data.length} values`);
-        }
-        for (let i = 0; i < data.length; i++) {
-          if (!Number.isFinite(data[i])) throw new NnError('NON_FINITE', api2, `weight ${name} has a non-finite value at ${i}: ${data[i]}`);
-        }
-      }
-      for (const name of names) assignWeight(store.get(name), weights[name]);
-    },
+    exportWeights: () => store.exportAll(),
+    loadWeights: (weights) => store.loadAll(weights, 'fbnas.NnModel.loadWeights'),
     dispose() {
       model.discardBnUpdates();
       store.dispose();
@@ -172,8 +136,3 @@ export function buildModel(archInput: Arch, options: BuildModelOptions = {}): Nn
   };
   return model;
 }
-
-function assignWeight(v: tf.Variable, w: { shape: number[]; data: Float32Array }) {
-  tf.tidy(() => v.assign(tf.tensor(w.data, w.shape, 'float32')));
-}
-

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@fbnas/search-space';
 import { NnError } from '../errors';
+import type { NamedWeights } from './buildModel';
 
 let storeCounter = 0;
 
@@ -70,6 +71,36 @@ export class WeightStore {
   /** Variables whose stable name starts with `prefix` (e.g. every weight of one supernet candidate). */
   withPrefix(prefix: string): tf.Variable[] {
     return this.names().filter((n) => n.startsWith(prefix)).map((n) => this.get(n));
+  }
+
+  /** Every weight (BN statistics included) copied out as named data. */
+  async exportAll(): Promise<NamedWeights> {
+    const out: NamedWeights = {};
+    for (const [name, v] of this.vars) out[name] = { shape: [...v.shape], data: (await v.data()) as Float32Array };
+    return out;
+  }
+
+  /**
+   * Load every weight by name; names and shapes must match exactly and values be finite, or nothing is
+   * assigned (typed errors name the weight and `api`).
+   */
+  loadAll(weights: NamedWeights, api: string): void {
+    const names = this.names();
+    const missing = names.filter((n) => !(n in weights));
+    const extra = Object.keys(weights).filter((n) => !this.vars.has(n));
+    if (missing.length > 0) throw new NnError('MISSING_WEIGHT', api, `missing weights: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+    if (extra.length > 0) throw new NnError('MISSING_WEIGHT', api, `unknown weights: ${extra.slice(0, 5).join(', ')}`);
+    for (const name of names) {
+      const v = this.get(name);
+      const { shape, data } = weights[name];
+      if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i]) || data.length !== v.size) {
+        throw new NnError('SHAPE_MISMATCH', api, `weight ${name} must have shape [${v.shape.join(', ')}], got [${shape.join(', ')}] with ${data.length} values`);
+      }
+      for (let i = 0; i < data.length; i++) {
+        if (!Number.isFinite(data[i])) throw new NnError('NON_FINITE', api, `weight ${name} has a non-finite value at ${i}: ${data[i]}`);
+      }
+    }
+    for (const name of names) tf.tidy(() => this.get(name).assign(tf.tensor(weights[name].data, weights[name].shape, 'float32')));
   }
 
   /** Every variable. */

@@ -43,6 +43,8 @@ export interface TrainOptions {
   evalBatchSize?: number;
   /** Cap on steps per epoch (quick runs). */
   maxStepsPerEpoch?: number;
+  /** Stop after this many epochs while the learning-rate schedule still spans `epochs` (early-stopped proxy training). */
+  stopAfterEpochs?: number;
   /** Checkpoint written atomically after every epoch. */
   checkpointPath?: string;
   /** Continue from `checkpointPath` when it exists. */
@@ -104,6 +106,10 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
   for (const [key, v, lo, hi] of [['learningRate', baseLr, 0, 10], ['weightDecay', o.weightDecay ?? 0, 0, 1], ['labelSmoothing', o.labelSmoothing ?? 0, 0, 1], ['mixup', o.mixup ?? 0, 0, 100], ['ema', o.ema ?? 0, 0, 1]] as const) {
     if (!(v >= lo && v < hi)) throw new NnError('INVALID_ARGUMENT', api, `options.${key} must be in [${lo}, ${hi}), got ${String(v)}`);
   }
+  const stopAfter = o.stopAfterEpochs ?? o.epochs;
+  if (!Number.isInteger(stopAfter) || stopAfter < 1 || stopAfter > o.epochs) {
+    throw new NnError('INVALID_ARGUMENT', api, `options.stopAfterEpochs must be an integer in [1, ${o.epochs}], got ${String(o.stopAfterEpochs)}`);
+  }
   const stepsPerEpoch = Math.min(Math.floor(train.count / batchSize), o.maxStepsPerEpoch ?? Infinity);
   const totalSteps = stepsPerEpoch * o.epochs;
   const warmupSteps = Math.round((o.warmupEpochs ?? 0) * stepsPerEpoch);
@@ -136,7 +142,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
 
   let steps = 0;
   try {
-    for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+    for (let epoch = startEpoch; epoch < stopAfter; epoch++) {
       const t0 = Date.now();
       const order = epochOrder(train.count, rng);
       let lossSum = 0;
