@@ -12,3 +12,6 @@ export type { FbnetSearchSettings, FbnetTrainSettings, SearchFbnetConfig, Search
 export { PipelineError, isPipelineError } from './pipelines/errors';
 export { renderRunReport, runReportData, writeRunReport } from './pipelines/runReport';
 export type { PipelineErrorCode } from './pipelines/errors';
+export { configErrors, parseConfigText, toJsonSchema, validateConfig } from './pipelines/configSchema';
+export type { ConfigSchema } from './pipelines/configSchema';
+export { SEARCH_FBNET_CONFIG_SCHEMA, TRAIN_SETTINGS_SCHEMA } from './pipelines/schemas';

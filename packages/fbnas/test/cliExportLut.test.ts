@@ -52,7 +52,7 @@ describe('fbnas lut', () => {
     const out = join(dir, 'lut.json');
     const b = await run('lut', 'build', 'fbnet-28', '--out', out, '--json');
     expect(b.code).toBe(0);
-    expect(JSON.parse(b.out)).toMatchObject({ out, space: 'fbnet-28', entries: 94 });
+    expect(JSON.parse(b.out)).toMatchObject({ out, space: 'fbnet-28', runtime: 'onnxruntime-node', entries: 94 });
     const p = await run('lut', 'predict', out, join(dir, 'arch.json'), '--space', 'fbnet-28', '--json');
     expect(p.code).toBe(0);
     const j = JSON.parse(p.out);
@@ -61,6 +61,37 @@ describe('fbnas lut', () => {
     const human = await run('lut', 'predict', out, join(dir, 'arch.json'), '--space', 'fbnet-28', '--statistic', 'p10');
     expect(human.out).toMatch(/ms \(LUT sum, p10\) for \[0,3,8,7/);
   }, 120_000);
+
+  it('builds the same table in tfjs (wasm) with --runtime tfjs', async () => {
+    const out = join(dir, 'lut-tfjs.json');
+    const b = await run('lut', 'build', 'fbnet-28', '--out', out, '--runtime', 'tfjs', '--json');
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.out)).toMatchObject({ out, space: 'fbnet-28', runtime: 'tfjs-wasm', entries: 94 });
+    const v = await run('lut', 'validate', out, '--space', 'fbnet-28', '--json');
+    expect(JSON.parse(v.out)).toMatchObject({ runtime: 'tfjs-wasm', missing: [] });
+    expect((await run('lut', 'build', 'fbnet-28', '--out', out, '--runtime', 'tflite')).err).toMatch(/--runtime must be one of onnxruntime-node, tfjs, got "tflite"/);
+  }, 120_000);
+
+  it('imports a Once-for-All YAML table, lists what it skipped, and the result validates', async () => {
+    const yaml = join(dir, 'ofa.yaml');
+    writeFileSync(yaml, 'Conv-input:224x224x3-output:112x112x16: {count: 5, mean: 1.5}\nexpanded_conv-input:56x56x24-output:56x56x24-expand:3-kernel:5-stride:1-idskip:1-se:1-hs:1: {count: 5, mean: 0.75}\nLogits-input:7x7x1280-output:1000: {count: 5, mean: 0.2}\n');
+    const out = join(dir, 'ofa.json');
+    const r = await run('lut', 'import', yaml, '--out', out, '--device', 'note10', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ out, family: 'mbv3', entries: 2 });
+    expect(j.skipped).toEqual([{ ofaKey: 'Logits-input:7x7x1280-output:1000', reason: expect.stringMatching(/not pooled/) }]);
+    const lut = loadLatencyLut(out);
+    expect(lut.header).toMatchObject({ runtime: 'ofa-yaml', cpu: 'note10' });
+    expect(Object.values(lut.entries).map((e) => e.median).sort()).toEqual([0.75, 1.5]);
+    const human = await run('lut', 'import', yaml, '--out', out, '--device', 'note10');
+    expect(human.out).toMatch(/2 entries imported from .*ofa\.yaml \(mbv3\)\nskipped Logits-input:7x7x1280-output:1000: /);
+    writeFileSync(yaml, 'Conv-input:8x8x3-output:4x4x8: {count: 5, mean: .nan}\n');
+    const bad = await run('lut', 'import', yaml, '--out', out);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/fbnas\.importOfaLut: "Conv-input:8x8x3-output:4x4x8" must map to/);
+    expect(loadLatencyLut(out).header.cpu).toBe('note10'); // the good table on disk is untouched
+  });
 
   it('validates a LUT file and its coverage of a space, and rejects corrupt files with the typed error', async () => {
     const out = join(dir, 'lut.json');

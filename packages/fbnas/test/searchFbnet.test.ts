@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArch } from '@fbnas/search-space';
 import { loadLatencyLut } from '@fbnas/latency-model';
 import { readOnnxMetadata } from '@fbnas/export-onnx';
+import { stringify as stringifyYaml } from 'yaml';
 import { run } from './cliHarness';
 import { isPipelineError, searchFbnet } from '../src';
 
@@ -19,8 +20,9 @@ const tiny = { limitPerClass: 30, search: { epochs: 2, warmupEpochs: 1, maxSteps
 
 describe('fbnas search fbnet', () => {
   it('runs the pipeline end to end, writes the run directory, prints --json, and resumes a finished run', async () => {
-    const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify(tiny));
+    // the configuration file is YAML (JSON works the same)
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, stringifyYaml(tiny));
     const out = join(dir, 'run');
     const first = await run('search', 'fbnet', '--out', out, '--config', config, '--json');
     expect(first.err).toBe('');
@@ -100,8 +102,17 @@ describe('fbnas search fbnet', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ not json');
     const r = await run('search', 'fbnet', '--out', join(dir, 'x'), '--config', bad);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--config .*bad\.json is not valid JSON/);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^fbnas search fbnet --config: .*bad\.json is not valid JSON/);
+    const wrong = join(dir, 'wrong.yaml');
+    writeFileSync(wrong, 'search:\n  epochs: 0\n  mode: fuzzy\ntrian: {}\n');
+    const w = await run('search', 'fbnet', '--out', join(dir, 'x'), '--config', wrong);
+    expect(w.code).toBe(1);
+    expect(w.err).toContain('wrong.yaml is invalid: search.epochs must be an integer >= 1, got 0; search.mode must be one of "hard", "soft", got "fuzzy"; trian is not a known option');
+    expect(existsSync(join(dir, 'x'))).toBe(false); // nothing was started
+    // the library validates the same way
+    const nan = await searchFbnet({ outDir: join(dir, 'x'), train: { learningRate: Number.NaN } }).catch((e: unknown) => e);
+    expect(isPipelineError(nan) && nan.code === 'INVALID_CONFIG' && nan.message).toBe('fbnas.searchFbnet: config is invalid: train.learningRate must be a finite number > 0, got NaN');
     const m = await run('search', 'fbnet', '--out', join(dir, 'x'), '--mode', 'fuzzy');
     expect(m.code).toBe(2);
     expect(m.err).toMatch(/--mode must be one of hard, soft, got "fuzzy"/);

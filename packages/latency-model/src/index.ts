@@ -18,8 +18,10 @@ export {
   serializeLatencyLut,
 } from './latencyLut';
 export type { LatencyLut, LatencyLutEntry, LatencyLutHeader } from './latencyLut';
-export { buildOrtLatencyLut, measureOnnxLatency } from './buildOrtLatencyLut';
-export type { BuildOrtLutOptions, MeasureOnnxOptions } from './buildOrtLatencyLut';
+export { buildLatencyLut, buildOrtLatencyLut, measureOnnxLatency, measureTfjsLatency } from './buildLatencyLut';
+export type { BuildLutOptions, BuildOrtLutOptions, LutRuntime, MeasureOnnxOptions } from './buildLatencyLut';
+export { importOfaLut } from './importOfaLut';
+export type { OfaLutImport, OfaLutImportOptions } from './importOfaLut';
 export { calibrateCostTable } from './calibrateCostTable';
 export type { CostCalibration, CostMeasurement } from './calibrateCostTable';
 export { statCostTable } from './statCostTable';

@@ -6,7 +6,7 @@ import { spaceSampleCommand } from './commands/spaceSampleCommand';
 import { searchFbnetCommand } from './commands/searchFbnetCommand';
 import { exportCommand } from './commands/exportCommand';
 import { reportCommand } from './commands/reportCommand';
-import { lutBuildCommand, lutPredictCommand, lutValidateCommand } from './commands/lutCommands';
+import { lutBuildCommand, lutImportCommand, lutPredictCommand, lutValidateCommand } from './commands/lutCommands';
 import { parseArgs, UsageError, type CliIo, type ParsedArgs } from './io';
 
 /** A typed error of any fbnas package (they all carry `code` and `api`). */
@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   'space sample': spaceSampleCommand,
   'search fbnet': searchFbnetCommand,
   'lut build': lutBuildCommand,
+  'lut import': lutImportCommand,
   'lut predict': lutPredictCommand,
   'lut validate': lutValidateCommand,
 };
@@ -39,10 +40,12 @@ Commands:
   arch stats <zoo-name | file.json> [--input N] [--bn-params affine|folded] [--json]
   arch convert <zoo-name | file.json> --to fbnas|archdef|hwnasbench [--dataset cifar100|ImageNet] [--json]
   space sample <fbnet-cifar|fbnet-imagenet|fbnet-28|fbnetv3> [--count N] [--seed S] [--sobol] [--json]
-  search fbnet --out DIR [--config file.json] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
+  search fbnet --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
                [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N]
                [--resume] [--json]                     FBNet search end to end (LUT, DNAS, train, ONNX, latency)
-  lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--threads N] [--json]
+  lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--json]
+  lut import <table.yaml> --out lut.json [--family auto|mbv2|mbv3] [--runtime NAME] [--device NAME] [--json]
+                                                       a Once-for-All-style YAML LUT as an fbnas LUT
   lut predict <lut.json> <zoo-name | arch.json> --space <fbnet-28|fbnet-cifar|fbnet-imagenet> [--statistic median|p10] [--json]
   lut validate <lut.json> [--space <fbnet-28|fbnet-cifar|fbnet-imagenet>] [--json]
   export <zoo-name | arch.json> [--weights weights.ckpt] --out model.onnx [--check] [--json]

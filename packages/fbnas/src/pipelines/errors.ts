@@ -1,5 +1,5 @@
 /** Error codes of the umbrella's pipelines. */
-export type PipelineErrorCode = 'INVALID_ARGUMENT' | 'MISMATCH' | 'EXPORT_MISMATCH';
+export type PipelineErrorCode = 'INVALID_ARGUMENT' | 'INVALID_CONFIG' | 'MISMATCH' | 'EXPORT_MISMATCH';
 
 /** The error class of the pipelines (`searchFbnet`); messages name the API and the value. */
 export class PipelineError extends Error {

@@ -16,7 +16,9 @@ import {
   type LatencyLut,
 } from '@fbnas/latency-model';
 import { sampleArchitectures, searchDnas, type DnasEpochRecord, type DnasOptions } from '@fbnas/dnas';
+import { validateConfig } from './configSchema';
 import { PipelineError } from './errors';
+import { SEARCH_FBNET_CONFIG_SCHEMA } from './schemas';
 import { writeRunReport } from './runReport';
 import { readJsonIfExists, writeJsonAtomic, writeFileAtomic } from './runFiles';
 
@@ -119,7 +121,10 @@ function elapsed(t0: number) {
  */
 export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbnetResult> {
   const t0 = Date.now();
-  const outDir = resolve(config.outDir);
+  const { outDir: rawOutDir, resume: _resume, onProgress: _onProgress, signal: _signal, ...settings } = config;
+  if (typeof rawOutDir !== 'string' || rawOutDir === '') throw new PipelineError('INVALID_ARGUMENT', 'fbnas.searchFbnet', `config.outDir must be a directory path, got ${JSON.stringify(rawOutDir)}`);
+  validateConfig(SEARCH_FBNET_CONFIG_SCHEMA, settings, 'fbnas.searchFbnet', 'config');
+  const outDir = resolve(rawOutDir);
   const dataset = config.dataset ?? SEARCH_FBNET_DEFAULTS.dataset;
   const seed = config.seed ?? SEARCH_FBNET_DEFAULTS.seed;
   const costKind = config.cost ?? SEARCH_FBNET_DEFAULTS.cost;

@@ -1,4 +1,6 @@
 import { searchFbnet, type SearchFbnetConfig, type SearchFbnetProgress } from '../../pipelines/searchFbnet';
+import { SEARCH_FBNET_CONFIG_SCHEMA } from '../../pipelines/schemas';
+import { readConfigFlag } from '../configFlag';
 import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
 
 /** Progress lines: stage starts/ends always; step lines every `every` steps (TTY: rewritten in place). */
@@ -40,23 +42,14 @@ function progressPrinter(io: CliIo, tty: boolean) {
 }
 
 /**
- * `fbnas search fbnet --out DIR [--config file.json] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
+ * `fbnas search fbnet --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
  * [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N] [--resume] [--json]`.
  * Flags override the config file, which overrides the defaults. JSON: the `SearchFbnetResult` (metrics.json).
  */
 export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const out = args.flags.out;
   if (typeof out !== 'string') throw new UsageError('search fbnet needs --out DIR');
-  let config: Partial<SearchFbnetConfig> = {};
-  if (typeof args.flags.config === 'string') {
-    const text = io.readFile(args.flags.config);
-    try {
-      config = JSON.parse(text) as Partial<SearchFbnetConfig>;
-    } catch (err) {
-      throw new UsageError(`--config ${args.flags.config} is not valid JSON: ${(err as Error).message}`);
-    }
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`--config ${args.flags.config} must hold a JSON object`);
-  }
+  const config = readConfigFlag<SearchFbnetConfig>(args, io, SEARCH_FBNET_CONFIG_SCHEMA, 'fbnas search fbnet --config');
   const search = { ...config.search };
   const train = { ...config.train };
   if (args.flags.mode !== undefined) search.mode = choiceFlag(args, 'mode', ['hard', 'soft'] as const, 'hard');

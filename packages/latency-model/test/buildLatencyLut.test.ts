@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fbnet28Space } from '@fbnas/search-space';
-import { buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures } from '../src';
+import { initBackend } from '@fbnas/nn';
+import { buildLatencyLut, buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures } from '../src';
 
 const space = fbnet28Space();
 const quick = { rules: space.config.rules, warmup: 1, minRepeats: 3, maxRepeats: 5 };
@@ -49,6 +50,24 @@ describe('buildOrtLatencyLut', () => {
   it('refuses to mix thread settings in one table', async () => {
     const path = join(dir, 'threads.json');
     await buildOrtLatencyLut(lutSignatures(space).slice(0, 1), { ...quick, path });
-    await expect(buildOrtLatencyLut(lutSignatures(space).slice(0, 2), { ...quick, path, threads: 2 })).rejects.toThrow(/refusing to mix it with 2-thread measurements/);
+    await expect(buildOrtLatencyLut(lutSignatures(space).slice(0, 2), { ...quick, path, threads: 2 })).rejects.toThrow(/refusing to mix it with onnxruntime-node measurements at 2 threads/);
+  }, 60_000);
+
+  it('times the same blocks in tfjs (wasm backend) into a table of its own runtime', async () => {
+    await initBackend({ backend: 'wasm' });
+    const path = join(dir, 'tfjs.json');
+    const sigs = lutSignatures(space).slice(0, 5);
+    const lut = await buildLatencyLut(sigs, { ...quick, runtime: 'tfjs', path });
+    expect(lut.header).toMatchObject({ runtime: 'tfjs-wasm', threads: 1, batch: 1, unit: 'ms' });
+    expect(lut.header.runtimeVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Object.keys(loadLatencyLut(path).entries).sort()).toEqual(sigs.map((s) => s.key).sort());
+    for (const e of Object.values(lut.entries)) {
+      expect(e.median).toBeGreaterThan(0);
+      expect(e.p10).toBeLessThanOrEqual(e.median);
+    }
+    // a tfjs table and an onnxruntime table never mix in one file
+    await expect(buildOrtLatencyLut(sigs, { ...quick, path })).rejects.toThrow(/holds a tfjs-wasm table at 1 threads; refusing to mix it with onnxruntime-node/);
+    await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tfjs', threads: 2 })).rejects.toThrow(/times single-threaded/);
+    await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tflite' as 'tfjs' })).rejects.toThrow(/options\.runtime must be "onnxruntime-node" or "tfjs", got "tflite"/);
   }, 60_000);
 });

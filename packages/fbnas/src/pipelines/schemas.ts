@@ -1,0 +1,82 @@
+import type { ConfigSchema } from './configSchema';
+
+type ObjectSchema = Extract<ConfigSchema, { type: 'object' }>;
+
+const int = (min: number, description?: string): ConfigSchema => ({ type: 'integer', min, description });
+const num = (min: number, description?: string, max?: number): ConfigSchema => ({ type: 'number', min, max, description });
+const positive = (description?: string): ConfigSchema => ({ type: 'number', min: 0, exclusiveMin: true, description });
+
+const augment: ObjectSchema = {
+  type: 'object',
+  description: 'Data augmentation of training batches.',
+  properties: { randomCrop: int(0, 'Pad by this many pixels and crop back at a random offset.'), flip: { type: 'boolean', description: 'Mirror left-right with probability 1/2.' } },
+};
+
+const dataset: ConfigSchema = { type: 'enum', values: ['fashion-mnist', 'mnist'], description: 'Dataset (fixed split: the last 1,000 images per class are the test set).' };
+
+/** Training settings (`trainModel` options without run control), shared by both pipelines. */
+export const TRAIN_SETTINGS_SCHEMA: ObjectSchema = {
+  type: 'object',
+  description: 'Training of the chosen architecture from scratch (trainModel options).',
+  properties: {
+    epochs: int(1),
+    batchSize: int(1),
+    optimizer: { type: 'enum', values: ['sgd', 'adam', 'rmsprop'] },
+    optimizerOptions: { type: 'object', properties: { momentum: num(0, undefined, 1), beta1: num(0, undefined, 1), beta2: num(0, undefined, 1), rho: num(0, undefined, 1), epsilon: positive() } },
+    learningRate: positive('Peak learning rate.'),
+    minLearningRate: num(0, 'Final learning rate of the cosine schedule.'),
+    warmupEpochs: num(0),
+    weightDecay: num(0),
+    labelSmoothing: num(0, undefined, 1),
+    mixup: num(0, 'Mixup alpha; 0 disables.'),
+    ema: num(0, 'EMA decay of the weights; 0 disables.', 1),
+    augment,
+    evalBatchSize: int(1),
+    maxStepsPerEpoch: int(1, 'Cap on steps per epoch (quick runs).'),
+    stopAfterEpochs: int(1),
+  },
+};
+
+/** The file part of `SearchFbnetConfig` (everything but outDir, resume and callbacks). */
+export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
+  type: 'object',
+  description: 'fbnas search fbnet: configuration file (JSON or YAML). Every field is optional; flags override it.',
+  properties: {
+    dataset,
+    seed: int(0),
+    limitPerClass: int(1, 'Keep at most this many images per class in every split.'),
+    cost: { type: 'enum', values: ['latency', 'macs', 'params'], description: 'Cost in the loss.' },
+    lut: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'An existing LUT file (else one is measured).' }, threads: int(1), statistic: { type: 'enum', values: ['median', 'p10'] } },
+    },
+    search: {
+      type: 'object',
+      description: 'searchDnas options.',
+      properties: {
+        mode: { type: 'enum', values: ['hard', 'soft'] },
+        epochs: int(1),
+        warmupEpochs: int(0),
+        weightShare: { type: 'number', min: 0, exclusiveMin: true, max: 1 },
+        batchSize: int(1),
+        maxStepsPerEpoch: int(1),
+        weightLearningRate: positive(),
+        weightDecay: num(0),
+        thetaLearningRate: positive(),
+        thetaWeightDecay: num(0),
+        temperature: { type: 'object', properties: { tau0: positive(), decay: num(0), min: positive() } },
+        costLoss: {
+          type: 'tagged',
+          tag: 'kind',
+          variants: {
+            fbnet: { type: 'object', properties: { kind: { type: 'string' }, alpha: positive(), beta: num(0), scale: { type: 'anyOf', options: [{ type: 'enum', values: ['auto'] }, positive()] } } },
+            target: { type: 'object', required: ['target'], properties: { kind: { type: 'string' }, target: positive(), weight: num(0) } },
+          },
+        },
+        augment,
+      },
+    },
+    samples: int(0, 'Architectures drawn from P_theta besides the argmax.'),
+    train: TRAIN_SETTINGS_SCHEMA,
+  },
+};
