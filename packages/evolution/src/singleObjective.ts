@@ -1,5 +1,5 @@
 import { crossoverGenomes, mutateGenome, type Genome, type SearchSpace } from '@fbnas/search-space';
-import { EvolutionError } from './errors';
+import { EvolutionError, isEvolutionError } from './errors';
 import { checkCommon, checkConstraints, genomeKey, type BatchFitness, type EvaluationRecord, type RangeConstraint, type StopCriteria } from './fitness';
 import { RunState, type EvolutionProgress } from './runState';
 
@@ -133,7 +133,8 @@ export interface AdaptiveGaResult extends SingleObjectiveResult {
 
 /**
  * FBNetV3's adaptive genetic algorithm (fbnet-family.md §3.4): the first population is `initial` (the best
- * evaluated pairs) plus random feasible genomes; each generation breeds children by crossover and mutation
+ * evaluated pairs) plus random feasible genomes (mutants of `initial` when a tight constraint makes random genomes
+ * rarely feasible); each generation breeds children by crossover and mutation
  * of parents chosen by binary tournament, rejects children that break a constraint, scores them in one batch
  * (a predictor: seconds for thousands), and keeps the top-K distinct genomes; it stops when the best score
  * moved less than epsilon over `patience` generations, or on the budget.
@@ -153,7 +154,16 @@ export async function adaptiveGa(space: SearchSpace, o: AdaptiveGaOptions): Prom
   const excluded = new Set((o.exclude ?? []).map(genomeKey));
   const { feasible } = await checkConstraints(o.constraints ?? [], o.initial ?? [], api);
   const seeds = (o.initial ?? []).filter((_, i) => feasible[i]).slice(0, popSize);
-  const first = [...seeds, ...(await run.feasible(Math.max(0, popSize - seeds.length), run.randomGenome))];
+  const fill = Math.max(0, popSize - seeds.length);
+  let rest: Genome[];
+  try {
+    rest = await run.feasible(fill, run.randomGenome);
+  } catch (err) {
+    // under a tight constraint random genomes are rarely feasible: fill the population with mutants of the seeds
+    if (!(seeds.length > 0 && isEvolutionError(err) && err.code === 'NO_FEASIBLE')) throw err;
+    rest = await run.feasible(fill, () => mutateGenome(space, seeds[run.rng.int(seeds.length)], run.rng, { rate: o.mutationRate }), { fresh: true });
+  }
+  const first = [...seeds, ...rest];
   const f0 = await run.evaluate(first);
   let population = first.map((g, i) => ({ genome: g, fitness: f0[i] })).sort((a, b) => b.fitness - a.fitness);
   const bestPerGeneration = [population[0]?.fitness ?? Number.NaN];

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { nasBenchMacroSpace, validateGenome, type Genome } from '@fbnas/search-space';
+import { fbnet28Space, nasBenchMacroSpace, validateGenome, type Genome } from '@fbnas/search-space';
 import {
   adaptiveGa,
   crowdingDistance,
@@ -88,6 +88,20 @@ describe('single-objective search', () => {
     expect(new Set(r.top.map((t) => t.genome.join())).size).toBe(30);
     expect(r.top.some((t) => t.genome.join() === target.join())).toBe(false);
     expect(r.top.map((t) => t.fitness)).toEqual([...r.top.map((t) => t.fitness)].sort((a, b) => b - a));
+  });
+
+  it('under a constraint random genomes almost never meet, the adaptive GA starts from mutants of its seeds', async () => {
+    // fbnet-28: 22 layers x 9 candidates; feasible only if layers 0-17 are all skip (8): a share of 9^-18
+    const big = fbnet28Space();
+    const skips: RangeConstraint = { name: 'non-skip', evaluate: (gs) => gs.map((g) => g.slice(0, 18).filter((v) => v !== 8).length), max: 0 };
+    const seed: Genome = [...new Array(18).fill(8), 0, 0, 0, 0];
+    const tail = (gs: Genome[]) => gs.map((g) => g.slice(18).reduce((a, b) => a + b, 0));
+    const r = await adaptiveGa(big, { fitness: tail, constraints: [skips], initial: [seed], populationSize: 12, maxGenerations: 6, seed: 2 });
+    expect(r.history.length).toBeGreaterThan(12);
+    expect(r.history.every((h) => h.genome.slice(0, 18).every((v) => v === 8))).toBe(true);
+    expect(r.best.fitness).toBeGreaterThan(0);
+    // without seeds there is nothing to start from: a typed error says so
+    await expect(adaptiveGa(big, { fitness: tail, constraints: [skips], populationSize: 12, maxGenerations: 6, seed: 2 })).rejects.toThrow(/relax the constraints/);
   });
 
   it('a predictor in the loop spends queries only on promising genomes', async () => {

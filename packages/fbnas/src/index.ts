@@ -14,4 +14,7 @@ export { renderRunReport, runReportData, writeRunReport } from './pipelines/runR
 export type { PipelineErrorCode } from './pipelines/errors';
 export { configErrors, parseConfigText, toJsonSchema, validateConfig } from './pipelines/configSchema';
 export type { ConfigSchema } from './pipelines/configSchema';
-export { SEARCH_FBNET_CONFIG_SCHEMA, TRAIN_SETTINGS_SCHEMA } from './pipelines/schemas';
+export { SEARCH_FBNET_CONFIG_SCHEMA, SEARCH_FBNETV3_CONFIG_SCHEMA, TRAIN_SETTINGS_SCHEMA } from './pipelines/schemas';
+export { searchFbnetV3, SEARCH_FBNETV3_DEFAULTS } from './pipelines/searchFbnetV3';
+export type { FbnetV3CioSettings, FbnetV3EvolutionSettings, FbnetV3FamilyMember, SearchFbnetV3Config, SearchFbnetV3Progress, SearchFbnetV3Result, SearchFbnetV3Stage } from './pipelines/searchFbnetV3';
+export { fbnetV3ReportData, renderFbnetV3Report } from './pipelines/runReportV3';

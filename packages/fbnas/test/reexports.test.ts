@@ -38,7 +38,7 @@ describe('fbnas umbrella', () => {
 
   it('exports nothing besides its members and its own pipelines', () => {
     const all = new Set(Object.values(MEMBERS).flatMap((m) => Object.keys(m)));
-    const own = ['PipelineError', 'SEARCH_FBNET_CONFIG_SCHEMA', 'SEARCH_FBNET_DEFAULTS', 'TRAIN_SETTINGS_SCHEMA', 'configErrors', 'isPipelineError', 'parseConfigText', 'renderRunReport', 'runReportData', 'searchFbnet', 'toJsonSchema', 'validateConfig', 'writeRunReport'];
+    const own = ['PipelineError', 'SEARCH_FBNETV3_CONFIG_SCHEMA', 'SEARCH_FBNETV3_DEFAULTS', 'SEARCH_FBNET_CONFIG_SCHEMA', 'SEARCH_FBNET_DEFAULTS', 'TRAIN_SETTINGS_SCHEMA', 'configErrors', 'fbnetV3ReportData', 'isPipelineError', 'parseConfigText', 'renderFbnetV3Report', 'renderRunReport', 'runReportData', 'searchFbnet', 'searchFbnetV3', 'toJsonSchema', 'validateConfig', 'writeRunReport'];
     expect(Object.keys(umbrella).filter((key) => !all.has(key)).sort()).toEqual(own);
   });
 

@@ -5,5 +5,5 @@ export { AccuracyPredictor, createAccuracyPredictor, loadPredictor } from './acc
 export type { PredictorConfig, PredictorFitOptions, PredictorJson, PredictorTrainOptions } from './accuracyPredictor';
 export { constrainedIterativeOptimization } from './constrainedIterativeOptimization';
 export type { CioEvaluationRequest, CioEvaluator, CioOptions, CioRecord, CioResult } from './constrainedIterativeOptimization';
-export { mnistEvaluator } from './mnistEvaluator';
+export { mnistEvaluator, recipeSettings } from './mnistEvaluator';
 export type { MnistEvaluatorOptions } from './mnistEvaluator';

@@ -4,6 +4,7 @@ import { archListCommand } from './commands/archList';
 import { archStatsCommand } from './commands/archStatsCommand';
 import { spaceSampleCommand } from './commands/spaceSampleCommand';
 import { searchFbnetCommand } from './commands/searchFbnetCommand';
+import { searchFbnetV3Command } from './commands/searchFbnetV3Command';
 import { exportCommand } from './commands/exportCommand';
 import { reportCommand } from './commands/reportCommand';
 import { lutBuildCommand, lutImportCommand, lutPredictCommand, lutValidateCommand } from './commands/lutCommands';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   'arch convert': archConvertCommand,
   'space sample': spaceSampleCommand,
   'search fbnet': searchFbnetCommand,
+  'search fbnetv3': searchFbnetV3Command,
   'lut build': lutBuildCommand,
   'lut import': lutImportCommand,
   'lut predict': lutPredictCommand,
@@ -43,6 +45,9 @@ Commands:
   search fbnet --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
                [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N]
                [--resume] [--json]                     FBNet search end to end (LUT, DNAS, train, ONNX, latency)
+  search fbnetv3 --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--constraints 3,6,12]
+               [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--resume] [--json]
+                                                       FBNetV3 end to end (CIO, predictor, GA per budget, train, ONNX)
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--json]
   lut import <table.yaml> --out lut.json [--family auto|mbv2|mbv3] [--runtime NAME] [--device NAME] [--json]
                                                        a Once-for-All-style YAML LUT as an fbnas LUT

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { archStats, createRng, fbnet28Space, parseArch, sampleUniform } from '@fbnas/search-space';
+import { archStats, createRng, fbnet28Space, parseArch, sampleUniform, type Arch } from '@fbnas/search-space';
 import { costOfGenome, costTableFromLut, loadLatencyLut, statCostTable, type LayerwiseCostTable } from '@fbnas/latency-model';
 import { PipelineError } from './errors';
 import { writeFileAtomic } from './runFiles';
+import { renderFbnetV3Report } from './runReportV3';
 
 interface HistoryFile {
   costMetric: string;
@@ -12,7 +13,7 @@ interface HistoryFile {
   history: Array<{ epoch: number; tau: number; weightLoss: number; thetaLoss: number | null; probs: number[][]; expectedCost: number; argmaxCost: number }>;
 }
 
-function readJson<T>(path: string): T {
+export function readJson<T>(path: string): T {
   if (!existsSync(path)) throw new PipelineError('INVALID_ARGUMENT', 'fbnas.writeRunReport', `${path} is missing; is this a finished search run directory?`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -21,9 +22,20 @@ function readJson<T>(path: string): T {
   }
 }
 
+/** The blocks of a network as the report's diagram draws them (label, output channels and size, stride). */
+export function networkLayers(arch: Arch): Array<{ label: string; channels: number; size: number; stride: number }> {
+  const stats = archStats(arch);
+  return stats.layers.map((l, i) => {
+    const b = arch.blocks[i];
+    const label = b.op === 'ir' ? `ir k${b.kernel} e${b.expansion}${b.groups > 1 ? ` g${b.groups}` : ''}` : b.op === 'conv' ? `conv k${b.kernel}` : b.op;
+    return { label, channels: l.output.channels, size: l.output.height, stride: 'stride' in b ? b.stride : 1 };
+  });
+}
+
 /** The data the report plots, gathered from a run directory (also handy for custom plots). */
 export function runReportData(runDir: string) {
-  const metrics = readJson<Record<string, unknown> & { genome: number[]; testAccuracy: number; measuredLatencyMs: number; predictedCost: number; dataset: string }>(join(runDir, 'metrics.json'));
+  const metrics = readJson<Record<string, unknown> & { genome: number[]; testAccuracy: number; measuredLatencyMs: number; predictedCost: number; dataset: string; pipeline?: string }>(join(runDir, 'metrics.json'));
+  if (metrics.pipeline === 'fbnetv3') throw new PipelineError('INVALID_ARGUMENT', 'fbnas.runReportData', `${runDir} is an FBNetV3 run; its data comes from fbnetV3ReportData`);
   const history = readJson<HistoryFile>(join(runDir, 'theta-history.json'));
   const derived = readJson<Array<{ source: string; genome: number[]; cost: number; macs: number }>>(join(runDir, 'architectures.json'));
   const arch = parseArch(readFileSync(join(runDir, 'arch.json'), 'utf8'));
@@ -41,22 +53,37 @@ export function runReportData(runDir: string) {
     derived: derived.map((d) => ({ source: d.source, cost: d.cost, macs: d.macs })),
     random: random.map((r) => ({ cost: r.cost, macs: r.macs })),
     chosen: { cost: metrics.predictedCost, macs: stats.macs, testAccuracy: metrics.testAccuracy, measuredLatencyMs: metrics.measuredLatencyMs },
-    network: stats.layers.map((l, i) => {
-      const b = arch.blocks[i];
-      const label = b.op === 'ir' ? `ir k${b.kernel} e${b.expansion}${b.groups > 1 ? ` g${b.groups}` : ''}` : b.op === 'conv' ? `conv k${b.kernel}` : b.op;
-      return { label, channels: l.output.channels, size: l.output.height, stride: 'stride' in b ? b.stride : 1 };
-    }),
+    network: networkLayers(arch),
   };
 }
 
-// Inline script: draws every plot as SVG from the embedded data (no network, no libraries).
-const SCRIPT = String.raw`
+// Inline scripts: every plot is drawn as SVG from the embedded data (no network, no libraries).
+/** Shared by both reports: the data, SVG helpers, axes, and the network diagram (element id `network`). */
+export const REPORT_HELPERS = String.raw`
 const D = JSON.parse(document.getElementById('data').textContent);
 const NS = 'http://www.w3.org/2000/svg';
 function el(tag, attrs, parent, text) { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text !== undefined) e.textContent = text; if (parent) parent.appendChild(e); return e; }
 function svg(id, w, h) { const s = el('svg', { width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, 'data-plot': id }); document.getElementById(id).appendChild(s); return s; }
 function scale(lo, hi, a, b) { return (v) => a + (hi === lo ? 0.5 : (v - lo) / (hi - lo)) * (b - a); }
 function color(p) { const l = Math.round(97 - 62 * p); return 'hsl(215,70%,' + l + '%)'; }
+function axes(s, w, h, xlabel, ylabel) {
+  el('line', { x1: 50, y1: h - 30, x2: w - 20, y2: h - 30, stroke: '#888' }, s);
+  el('line', { x1: 50, y1: 20, x2: 50, y2: h - 30, stroke: '#888' }, s);
+  el('text', { x: w / 2 - 40, y: h - 6, 'font-size': 10 }, s, xlabel);
+  el('text', { x: 4, y: 14, 'font-size': 10 }, s, ylabel);
+}
+(function () {
+  const bw = 34, s = svg('network', D.network.length * (bw + 6) + 20, 150);
+  D.network.forEach((b, i) => {
+    const x = 10 + i * (bw + 6), hgt = 20 + Math.min(90, b.channels / 3);
+    el('rect', { x, y: 120 - hgt, width: bw, height: hgt, fill: b.label === 'skip' ? '#ddd' : b.label.startsWith('ir') ? '#9ecae1' : '#fdae6b', stroke: '#555', class: 'block' }, s).appendChild(el('title', {}, null, b.label + ', ' + b.channels + ' ch, ' + b.size + 'x' + b.size));
+    el('text', { x: x + 2, y: 135, 'font-size': 7 }, s, b.label);
+    el('text', { x: x + 2, y: 146, 'font-size': 7 }, s, b.channels + 'ch');
+  });
+})();
+`;
+
+const FBNET_SCRIPT = String.raw`
 // 1. probabilities per epoch: one 22 x 9 heatmap per epoch
 (function () {
   const cell = 9, gap = 14, L = D.epochs[0] ? D.epochs[0].probs.length : 0, C = D.candidates.length;
@@ -76,10 +103,7 @@ function lines(id, series, ylabel) {
   const xs = D.epochs.map((e) => e.epoch);
   const all = series.flatMap((q) => q.values.filter((v) => v !== null));
   const x = scale(Math.min(...xs), Math.max(...xs), 50, w - 20), y = scale(Math.min(...all), Math.max(...all), h - 30, 20);
-  el('line', { x1: 50, y1: h - 30, x2: w - 20, y2: h - 30, stroke: '#888' }, s);
-  el('line', { x1: 50, y1: 20, x2: 50, y2: h - 30, stroke: '#888' }, s);
-  el('text', { x: 4, y: 14, 'font-size': 10 }, s, ylabel);
-  el('text', { x: w / 2, y: h - 6, 'font-size': 10 }, s, 'epoch');
+  axes(s, w, h, 'epoch', ylabel);
   const lo = Math.min(...all), hi = Math.max(...all);
   el('text', { x: 4, y: y(hi) + 4, 'font-size': 9 }, s, hi.toPrecision(3));
   el('text', { x: 4, y: y(lo) + 4, 'font-size': 9 }, s, lo.toPrecision(3));
@@ -92,25 +116,12 @@ function lines(id, series, ylabel) {
 }
 lines('losses', [{ name: 'weight loss (CE)', color: '#1f77b4', values: D.epochs.map((e) => e.weightLoss) }, { name: 'theta loss', color: '#d62728', values: D.epochs.map((e) => e.thetaLoss) }], 'loss');
 lines('latency', [{ name: 'expected ' + D.costUnit, color: '#2ca02c', values: D.epochs.map((e) => e.expectedCost) }, { name: 'argmax ' + D.costUnit, color: '#9467bd', values: D.epochs.map((e) => e.argmaxCost) }], D.costMetric + ' (' + D.costUnit + ')');
-// 3. the chosen network
-(function () {
-  const bw = 34, s = svg('network', D.network.length * (bw + 6) + 20, 150);
-  D.network.forEach((b, i) => {
-    const x = 10 + i * (bw + 6), hgt = 20 + Math.min(90, b.channels / 3);
-    el('rect', { x, y: 120 - hgt, width: bw, height: hgt, fill: b.label === 'skip' ? '#ddd' : b.label.startsWith('ir') ? '#9ecae1' : '#fdae6b', stroke: '#555', class: 'block' }, s).appendChild(el('title', {}, null, b.label + ', ' + b.channels + ' ch, ' + b.size + 'x' + b.size));
-    el('text', { x: x + 2, y: 135, 'font-size': 7 }, s, b.label);
-    el('text', { x: x + 2, y: 146, 'font-size': 7 }, s, b.channels + 'ch');
-  });
-})();
 // 4. cost vs multiply-adds: random, sampled, chosen, Pareto front (low cost, high multiply-adds)
 (function () {
   const w = 460, h = 300, s = svg('pareto', w, h);
   const pts = D.random.map((r) => ({ ...r, kind: 'random' })).concat(D.derived.map((d) => ({ ...d, kind: d.source })));
   const x = scale(0, Math.max(...pts.map((p) => p.cost)) * 1.05, 50, w - 20), y = scale(0, Math.max(...pts.map((p) => p.macs)) * 1.05, h - 30, 20);
-  el('line', { x1: 50, y1: h - 30, x2: w - 20, y2: h - 30, stroke: '#888' }, s);
-  el('line', { x1: 50, y1: 20, x2: 50, y2: h - 30, stroke: '#888' }, s);
-  el('text', { x: w / 2 - 40, y: h - 6, 'font-size': 10 }, s, D.costMetric + ' (' + D.costUnit + ')');
-  el('text', { x: 4, y: 14, 'font-size': 10 }, s, 'multiply-adds');
+  axes(s, w, h, D.costMetric + ' (' + D.costUnit + ')', 'multiply-adds');
   const fill = { random: '#bbb', sample: '#1f77b4', argmax: '#d62728' };
   pts.forEach((p) => el('circle', { cx: x(p.cost), cy: y(p.macs), r: p.kind === 'random' ? 2.5 : 4, fill: fill[p.kind], class: 'point ' + p.kind }, s));
   const sorted = [...pts].sort((a, b) => a.cost - b.cost || b.macs - a.macs);
@@ -122,39 +133,55 @@ lines('latency', [{ name: 'expected ' + D.costUnit, color: '#2ca02c', values: D.
 document.body.setAttribute('data-rendered', 'true');
 `;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+/** A self-contained report page: title, summary rows, figure sections (`[element id, caption]`), data and scripts. */
+export function reportPage(title: string, rows: Array<[string, string]>, sections: Array<[string, string]>, data: unknown, script: string): string {
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>fbnas run report</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}section{margin:18px 0}h2{font-size:16px;margin:8px 0}table{border-collapse:collapse}td,th{padding:2px 10px 2px 0;text-align:left}.fig{overflow-x:auto}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<table>
+${rows.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${v}</td></tr>`).join('\n')}
+</table>
+${sections.map(([id, caption]) => `<section><h2>${caption}</h2><div class="fig" id="${id}"></div></section>`).join('\n')}
+<script type="application/json" id="data">${json}</script>
+<script>${REPORT_HELPERS}${script}</script>
+</body></html>
+`;
+}
 
-/** The self-contained HTML report of a search run directory (plots drawn by an inline script, no network). */
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/** The self-contained HTML report of an FBNet run directory (plots drawn by an inline script, no network). */
 export function renderRunReport(runDir: string): string {
   const d = runReportData(runDir);
   const m = d.metrics;
-  const json = JSON.stringify(d).replace(/</g, '\\u003c');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>fbnas run report</title>
-<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}section{margin:18px 0}h2{font-size:16px;margin:8px 0}table{border-collapse:collapse}td{padding:2px 10px 2px 0}.fig{overflow-x:auto}</style>
-</head><body>
-<h1>FBNet search on ${escapeHtml(String(m.dataset))}</h1>
-<table>
-<tr><td>test accuracy</td><td>${(100 * Number(m.testAccuracy)).toFixed(2)}%</td></tr>
-<tr><td>measured latency (onnxruntime-node, batch 1)</td><td>${Number(m.measuredLatencyMs).toFixed(3)} ms</td></tr>
-<tr><td>${escapeHtml(d.costMetric)} predicted</td><td>${Number(m.predictedCost).toFixed(3)} ${escapeHtml(d.costUnit)}</td></tr>
-<tr><td>multiply-adds</td><td>${(d.chosen.macs / 1e6).toFixed(2)} M</td></tr>
-<tr><td>architecture</td><td>${escapeHtml(d.network.map((b) => b.label).join(' | '))}</td></tr>
-</table>
-<section><h2>Per-layer candidate probabilities P(θ) after each epoch (rows: layers; columns: ${escapeHtml(d.candidates.join(', '))}; darkest = the run's largest probability, ${Math.max(...d.epochs.flatMap((e) => e.probs.flat())).toFixed(3)})</h2><div class="fig" id="heatmap"></div></section>
-<section><h2>Losses</h2><div class="fig" id="losses"></div></section>
-<section><h2>Expected and argmax cost</h2><div class="fig" id="latency"></div></section>
-<section><h2>The chosen network (height: output channels)</h2><div class="fig" id="network"></div></section>
-<section><h2>Cost vs multiply-adds: 200 random architectures, the architectures sampled from P(θ), the chosen one, and the Pareto front. Only the chosen architecture was trained (test accuracy above).</h2><div class="fig" id="pareto"></div></section>
-<script type="application/json" id="data">${json}</script>
-<script>${SCRIPT}</script>
-</body></html>
-`;
+  return reportPage(
+    `FBNet search on ${String(m.dataset)}`,
+    [
+      ['test accuracy', `${(100 * Number(m.testAccuracy)).toFixed(2)}%`],
+      ['measured latency (onnxruntime-node, batch 1)', `${Number(m.measuredLatencyMs).toFixed(3)} ms`],
+      [`${d.costMetric} predicted`, `${Number(m.predictedCost).toFixed(3)} ${escapeHtml(d.costUnit)}`],
+      ['multiply-adds', `${(d.chosen.macs / 1e6).toFixed(2)} M`],
+      ['architecture', escapeHtml(d.network.map((b) => b.label).join(' | '))],
+    ],
+    [
+      ['heatmap', `Per-layer candidate probabilities P(θ) after each epoch (rows: layers; columns: ${escapeHtml(d.candidates.join(', '))}; darkest = the run's largest probability, ${Math.max(...d.epochs.flatMap((e) => e.probs.flat())).toFixed(3)})`],
+      ['losses', 'Losses'],
+      ['latency', 'Expected and argmax cost'],
+      ['network', 'The chosen network (height: output channels)'],
+      ['pareto', 'Cost vs multiply-adds: 200 random architectures, the architectures sampled from P(θ), the chosen one, and the Pareto front. Only the chosen architecture was trained (test accuracy above).'],
+    ],
+    d,
+    FBNET_SCRIPT,
+  );
 }
 
 /** Write `report.html` into a run directory (atomically) and return its path. */
 export function writeRunReport(runDir: string): string {
   const path = join(runDir, 'report.html');
-  writeFileAtomic(path, renderRunReport(runDir));
+  const { pipeline } = readJson<{ pipeline?: string }>(join(runDir, 'metrics.json'));
+  writeFileAtomic(path, pipeline === 'fbnetv3' ? renderFbnetV3Report(runDir) : renderRunReport(runDir));
   return path;
 }

@@ -80,3 +80,40 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
     train: TRAIN_SETTINGS_SCHEMA,
   },
 };
+
+/** The file part of `SearchFbnetV3Config` (everything but outDir, resume and callbacks). */
+export const SEARCH_FBNETV3_CONFIG_SCHEMA: ObjectSchema = {
+  type: 'object',
+  description: 'fbnas search fbnetv3: configuration file (JSON or YAML). Every field is optional; flags override it.',
+  properties: {
+    dataset,
+    seed: int(0),
+    limitPerClass: int(1, 'Keep at most this many images per class in every split of the final training and test.'),
+    constraints: { type: 'array', items: positive(), minItems: 1, description: 'Largest multiply-adds (millions) of each family member.' },
+    deploy: int(0, 'Index in constraints of the member trained, exported and measured (default: the last).'),
+    cio: {
+      type: 'object',
+      description: 'Constrained iterative optimization (FBNetV3 stage 1).',
+      properties: {
+        poolSize: int(1),
+        fullEpochs: int(1),
+        iterations: int(1),
+        firstBatch: int(3),
+        batchSize: int(1),
+        correlationThreshold: { type: 'number', min: -1, exclusiveMin: true, max: 1 },
+        exploration: num(0, undefined, 1),
+        limitPerClass: int(1, 'Images per class a candidate trains on.'),
+        trainBatchSize: int(1),
+        maxStepsPerEpoch: int(1),
+        fitEpochs: int(1),
+        fineTuneEpochs: int(0),
+      },
+    },
+    evolution: {
+      type: 'object',
+      description: 'Predictor-driven adaptive genetic search, one run per constraint (FBNetV3 stage 2).',
+      properties: { populationSize: int(2), maxGenerations: int(1), epsilon: num(0), patience: int(1) },
+    },
+    train: TRAIN_SETTINGS_SCHEMA,
+  },
+};

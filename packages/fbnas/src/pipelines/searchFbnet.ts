@@ -1,16 +1,14 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { archStats, fbnet28Space, serializeArch, type Arch, type Genome } from '@fbnas/search-space';
-import { buildModel, evaluateModel, initBackend, loadMnistFamily, readCheckpoint, trainModel, writeCheckpoint, type MnistFamilyName, type TrainOptions } from '@fbnas/nn';
-import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
+import { buildModel, initBackend, loadMnistFamily, type MnistFamilyName, type TrainOptions } from '@fbnas/nn';
 import {
   buildOrtLatencyLut,
   costOfGenome,
   costTableFromLut,
   loadLatencyLut,
   lutSignatures,
-  measureOnnxLatency,
   statCostTable,
   type LayerwiseCostTable,
   type LatencyLut,
@@ -20,7 +18,8 @@ import { validateConfig } from './configSchema';
 import { PipelineError } from './errors';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from './schemas';
 import { writeRunReport } from './runReport';
-import { readJsonIfExists, writeJsonAtomic, writeFileAtomic } from './runFiles';
+import { writeJsonAtomic, writeFileAtomic } from './runFiles';
+import { RunStages, trainExportMeasure, type StageProgress } from './runStages';
 
 /** Search settings of {@link searchFbnet}: `searchDnas` options without data and cost table. */
 export type FbnetSearchSettings = Omit<DnasOptions, 'train' | 'costTable' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'keepSupernet' | 'seed'>;
@@ -53,12 +52,10 @@ export interface SearchFbnetConfig {
 
 /** Progress of the pipeline: stage starts and ends, plus the stages' own progress. */
 export type SearchFbnetProgress =
-  | { type: 'stage'; stage: SearchFbnetStage; state: 'start' | 'done' | 'skipped'; seconds?: number }
+  | StageProgress<SearchFbnetStage>
   | { type: 'lut'; done: number; total: number }
   | { type: 'search-step'; phase: 'weights' | 'theta'; epoch: number; step: number; steps: number; loss: number }
-  | { type: 'search-epoch'; record: DnasEpochRecord }
-  | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
-  | { type: 'train-epoch'; epoch: number; trainLoss: number };
+  | { type: 'search-epoch'; record: DnasEpochRecord };
 
 export type SearchFbnetStage = 'data' | 'lut' | 'search' | 'derive' | 'train' | 'export' | 'measure';
 
@@ -103,11 +100,6 @@ export const SEARCH_FBNET_DEFAULTS = {
   } satisfies FbnetTrainSettings,
 };
 
-interface RunState {
-  fingerprint: string;
-  done: Partial<Record<SearchFbnetStage, unknown>>;
-}
-
 function elapsed(t0: number) {
   return (Date.now() - t0) / 1000;
 }
@@ -146,36 +138,11 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
     metrics: join(outDir, 'metrics.json'),
   };
   const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, train: trainSettings };
-  const fingerprint = JSON.stringify(resolved);
-  let state = config.resume ? readJsonIfExists<RunState>(files.state) : null;
-  if (state && state.fingerprint !== fingerprint) {
-    throw new PipelineError('MISMATCH', 'fbnas.searchFbnet', `${outDir} holds a run with another configuration; use another outDir or drop resume`);
-  }
-  if (!state) {
-    for (const f of Object.values(files)) if (existsSync(f) && f !== files.lut) rmSync(f);
-    state = { fingerprint, done: {} };
-  }
+  const run = new RunStages<SearchFbnetStage>('fbnas.searchFbnet', files.state, Object.values(files), resolved, config.resume === true, emit, [files.lut]);
   writeJsonAtomic(files.config, resolved);
-  const seconds = {} as Record<SearchFbnetStage | 'total', number>;
-  const runState = state;
-  const stage = async <T>(name: SearchFbnetStage, fn: () => Promise<T>): Promise<T> => {
-    if (name in runState.done) {
-      emit({ type: 'stage', stage: name, state: 'skipped' });
-      seconds[name] = 0;
-      return runState.done[name] as T;
-    }
-    const s0 = Date.now();
-    emit({ type: 'stage', stage: name, state: 'start' });
-    const value = await fn();
-    seconds[name] = elapsed(s0);
-    emit({ type: 'stage', stage: name, state: 'done', seconds: seconds[name] });
-    return value;
-  };
-  const finish = <T>(name: SearchFbnetStage, value: T): T => {
-    runState.done[name] = value;
-    writeJsonAtomic(files.state, runState);
-    return value;
-  };
+  const { seconds } = run;
+  const stage = run.stage.bind(run);
+  const finish = run.finish.bind(run);
 
   await initBackend();
   const space = fbnet28Space();
@@ -217,37 +184,13 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   });
   const arch = { ...space.toArch(derived.genome), name: `fbnet-${dataset}-searched` };
 
-  // 4. train from scratch
+  // 4-6. train from scratch, export (checked), measure
   const model = buildModel(arch, { seed, dropout: 0.1 });
   try {
-    // a resumed run whose training finished reloads the trained weights instead of training again
-    const trainedEarlier = 'train' in runState.done;
-    const trained = await stage('train', async () => {
-      await trainModel(model, data.train, {
-        ...trainSettings, seed, checkpointPath: files.trainCheckpoint, resume: true, signal: config.signal,
-        onProgress: (e) => emit(e.type === 'step' ? { type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss } : { type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss }),
-      });
-      const test = await evaluateModel(model, data.test);
-      writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
-      return finish('train', { testAccuracy: test.accuracy, testLoss: test.loss });
+    const done = await trainExportMeasure(run, {
+      model, arch, train: data.train, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
+      files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
     });
-    if (trainedEarlier) model.loadWeights(readCheckpoint(files.weights).groups.weights);
-
-    // 5. export, checked in onnxruntime-node against tfjs
-    const exported = await stage('export', async () => {
-      const bytes = exportOnnx(arch, { weights: await model.exportWeights() });
-      const check = await verifyOnnx(bytes, model, { batch: 4, seed });
-      if (!check.ok) throw new PipelineError('EXPORT_MISMATCH', 'fbnas.searchFbnet', `the exported model differs from tfjs by ${check.maxAbsDiff}`);
-      writeFileAtomic(files.onnx, bytes);
-      return finish('export', { maxAbsDiff: check.maxAbsDiff });
-    });
-
-    // 6. whole-model latency
-    const measured = await stage('measure', async () => {
-      const t = await measureOnnxLatency(new Uint8Array(readFileSync(files.onnx)), { height: 28, width: 28, channels: 1 }, { threads: config.lut?.threads ?? 1, maxRepeats: 300 });
-      return finish('measure', { medianMs: t.median, p10Ms: t.p10, samples: t.samples });
-    });
-
     seconds.total = elapsed(t0);
     const stats = archStats(arch);
     const result: SearchFbnetResult = {
@@ -261,10 +204,10 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       costMetric: table.metric,
       costUnit: table.unit,
       predictedCost: costOfGenome(table, derived.genome),
-      testAccuracy: trained.testAccuracy,
+      testAccuracy: done.testAccuracy,
       testImages: data.test.count,
-      measuredLatencyMs: measured.medianMs,
-      onnxMaxAbsDiff: exported.maxAbsDiff,
+      measuredLatencyMs: done.measuredLatencyMs,
+      onnxMaxAbsDiff: done.onnxMaxAbsDiff,
       files: {
         arch: files.arch, onnx: files.onnx, weights: files.weights, metrics: files.metrics, architectures: files.architectures, history: files.history,
         lut: costKind === 'latency' ? (config.lut?.path ?? files.lut) : null, config: files.config, report: join(outDir, 'report.html'),

@@ -1,27 +1,15 @@
 import { searchFbnet, type SearchFbnetConfig, type SearchFbnetProgress } from '../../pipelines/searchFbnet';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from '../../pipelines/schemas';
 import { readConfigFlag } from '../configFlag';
+import { commonProgress, progressLines, withSigint } from '../progress';
 import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
 
 /** Progress lines: stage starts/ends always; step lines every `every` steps (TTY: rewritten in place). */
 function progressPrinter(io: CliIo, tty: boolean) {
-  let lastLine = '';
-  const line = (text: string, transient: boolean) => {
-    if (tty && transient) {
-      io.stderr(`\r${text.padEnd(lastLine.length)}`);
-      lastLine = text;
-      return;
-    }
-    if (tty && lastLine) io.stderr('\n');
-    lastLine = '';
-    io.stderr(`${text}\n`);
-  };
+  const line = progressLines(io, tty);
   return (e: SearchFbnetProgress) => {
+    if (commonProgress(line, tty, e)) return;
     switch (e.type) {
-      case 'stage':
-        if (e.state !== 'start') line(`[${e.stage}] ${e.state}${e.seconds !== undefined ? ` in ${e.seconds.toFixed(0)} s` : ''}`, false);
-        else line(`[${e.stage}] ...`, false);
-        break;
       case 'lut':
         if (tty || e.done % 20 === 0 || e.done === e.total) line(`[lut] measured ${e.done}/${e.total} blocks in onnxruntime-node`, true);
         break;
@@ -30,12 +18,6 @@ function progressPrinter(io: CliIo, tty: boolean) {
         break;
       case 'search-epoch':
         line(`[search] epoch ${e.record.epoch}: tau ${e.record.tau.toFixed(2)}, expected cost ${e.record.expectedCost.toFixed(3)}, argmax cost ${e.record.argmaxCost.toFixed(3)} (${e.record.seconds.toFixed(0)} s)`, false);
-        break;
-      case 'train-step':
-        if (tty || e.step % 25 === 0) line(`[train] epoch ${e.epoch} step ${e.step + 1}/${e.steps} loss ${e.loss.toFixed(3)}`, true);
-        break;
-      case 'train-epoch':
-        line(`[train] epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}`, false);
         break;
     }
   };
@@ -57,11 +39,8 @@ export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<n
   if (args.flags['search-steps'] !== undefined) search.maxStepsPerEpoch = intFlag(args, 'search-steps', 50);
   if (args.flags['train-epochs'] !== undefined) train.epochs = intFlag(args, 'train-epochs', 2);
   if (args.flags['train-steps'] !== undefined) train.maxStepsPerEpoch = intFlag(args, 'train-steps', 125);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   const tty = io.isTTY === true && !args.flags.json;
-  try {
+  return withSigint(io, 'fbnas search fbnet', out, async (signal) => {
     const result = await searchFbnet({
       ...config,
       outDir: out,
@@ -72,7 +51,7 @@ export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<n
       search,
       train,
       resume: args.flags.resume === true,
-      signal: controller.signal,
+      signal,
       onProgress: args.flags.json ? undefined : progressPrinter(io, tty),
     });
     if (args.flags.json) {
@@ -95,13 +74,5 @@ export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<n
       ].join('\n'),
     );
     return 0;
-  } catch (err) {
-    if (controller.signal.aborted) {
-      io.stderr(`\nfbnas: stopped; the run's checkpoints are in ${out}. Continue with: fbnas search fbnet --out ${out} --resume (same options)\n`);
-      return 130;
-    }
-    throw err;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  });
 }

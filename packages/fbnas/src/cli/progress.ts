@@ -1,0 +1,62 @@
+import type { CliIo } from './io';
+
+/**
+ * Progress lines on stderr: persistent lines always; transient lines (steps) are rewritten in place on a
+ * terminal. Returns `line(text, transient)`.
+ */
+export function progressLines(io: CliIo, tty: boolean): (text: string, transient: boolean) => void {
+  let lastLine = '';
+  return (text, transient) => {
+    if (tty && transient) {
+      io.stderr(`\r${text.padEnd(lastLine.length)}`);
+      lastLine = text;
+      return;
+    }
+    if (tty && lastLine) io.stderr('\n');
+    lastLine = '';
+    io.stderr(`${text}\n`);
+  };
+}
+
+/** The line of a pipeline stage event. */
+export function stageLine(e: { stage: string; state: 'start' | 'done' | 'skipped'; seconds?: number }): string {
+  return e.state === 'start' ? `[${e.stage}] ...` : `[${e.stage}] ${e.state}${e.seconds !== undefined ? ` in ${e.seconds.toFixed(0)} s` : ''}`;
+}
+
+/** Lines of the events every pipeline emits (stages, final training); false for other events. */
+export function commonProgress(line: (text: string, transient: boolean) => void, tty: boolean, e: { type: string } & Record<string, unknown>): boolean {
+  switch (e.type) {
+    case 'stage':
+      line(stageLine(e as unknown as Parameters<typeof stageLine>[0]), false);
+      return true;
+    case 'train-step':
+      if (tty || (e.step as number) % 25 === 0) line(`[train] epoch ${e.epoch as number} step ${(e.step as number) + 1}/${e.steps as number} loss ${(e.loss as number).toFixed(3)}`, true);
+      return true;
+    case 'train-epoch':
+      line(`[train] epoch ${e.epoch as number}: train loss ${(e.trainLoss as number).toFixed(4)}`, false);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Run a pipeline with Ctrl-C wired to its abort signal: on SIGINT the pipeline stops at its next checkpoint
+ * and the command exits 130 after saying how to resume (`resumeCommand`).
+ */
+export async function withSigint(io: CliIo, resumeCommand: string, outDir: string, run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await run(controller.signal);
+  } catch (err) {
+    if (controller.signal.aborted) {
+      io.stderr(`\nfbnas: stopped; the run's checkpoints are in ${outDir}. Continue with: ${resumeCommand} --out ${outDir} --resume (same options)\n`);
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,141 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import type { Arch } from '@fbnas/search-space';
+import { evaluateModel, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset, type NnModel, type TrainOptions } from '@fbnas/nn';
+import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
+import { measureOnnxLatency } from '@fbnas/latency-model';
+import { serializeArch } from '@fbnas/search-space';
+import { PipelineError } from './errors';
+import { readJsonIfExists, writeFileAtomic, writeJsonAtomic } from './runFiles';
+
+/** Progress events every pipeline emits: stage starts and ends, and the final training's steps and epochs. */
+export type StageProgress<S extends string> =
+  | { type: 'stage'; stage: S; state: 'start' | 'done' | 'skipped'; seconds?: number }
+  | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
+  | { type: 'train-epoch'; epoch: number; trainLoss: number };
+
+interface RunState<S extends string> {
+  fingerprint: string;
+  done: Partial<Record<S, unknown>>;
+}
+
+const elapsed = (t0: number) => (Date.now() - t0) / 1000;
+
+/**
+ * The stage bookkeeping of a pipeline's run directory: `state.json` holds the resolved configuration's
+ * fingerprint and each finished stage's result. A resumed run skips finished stages (their result is read
+ * back); a run with another configuration in the same directory is refused; a fresh run clears the files
+ * of an earlier one (except those in `keep`, e.g. a measured LUT).
+ */
+export class RunStages<S extends string> {
+  readonly seconds = {} as Record<S | 'total', number>;
+  private readonly state: RunState<S>;
+  private readonly statePath: string;
+
+  constructor(
+    readonly api: string,
+    statePath: string,
+    files: readonly string[],
+    resolvedConfig: unknown,
+    resume: boolean,
+    private readonly emit: (event: StageProgress<S>) => void,
+    keep: readonly string[] = [],
+  ) {
+    this.statePath = statePath;
+    const fingerprint = JSON.stringify(resolvedConfig);
+    const prior = resume ? readJsonIfExists<RunState<S>>(statePath) : null;
+    if (prior && prior.fingerprint !== fingerprint) {
+      throw new PipelineError('MISMATCH', api, `${statePath.replace(/[/\\]state\.json$/, '')} holds a run with another configuration; use another outDir or drop resume`);
+    }
+    if (!prior) for (const f of [statePath, ...files]) if (existsSync(f) && !keep.includes(f)) rmSync(f);
+    this.state = prior ?? { fingerprint, done: {} };
+    // written at once, so a run stopped inside its first stage still resumes (keeping that stage's checkpoint)
+    if (!prior) writeJsonAtomic(statePath, this.state);
+  }
+
+  /** Whether a stage finished in this run or an earlier one. */
+  isDone(name: S): boolean {
+    return name in this.state.done;
+  }
+
+  /** Run a stage, or return its recorded result when it finished earlier. `fn` ends by calling {@link finish}. */
+  async stage<T>(name: S, fn: () => Promise<T>): Promise<T> {
+    if (this.isDone(name)) {
+      this.emit({ type: 'stage', stage: name, state: 'skipped' });
+      this.seconds[name] = 0;
+      return this.state.done[name] as T;
+    }
+    const s0 = Date.now();
+    this.emit({ type: 'stage', stage: name, state: 'start' });
+    const value = await fn();
+    this.seconds[name] = elapsed(s0);
+    this.emit({ type: 'stage', stage: name, state: 'done', seconds: this.seconds[name] });
+    return value;
+  }
+
+  /** Record a stage's result (written atomically to `state.json`) and return it. */
+  finish<T>(name: S, value: T): T {
+    this.state.done[name] = value;
+    writeJsonAtomic(this.statePath, this.state);
+    return value;
+  }
+}
+
+/** What {@link trainExportMeasure} produced. */
+export interface TrainedModel {
+  testAccuracy: number;
+  testLoss: number;
+  onnxMaxAbsDiff: number;
+  measuredLatencyMs: number;
+}
+
+/**
+ * The last three stages of both FBNet pipelines: train `model` from scratch (checkpointed, resumable) and
+ * evaluate it on the test split; export ONNX and check it against tfjs in onnxruntime-node; measure the
+ * whole model's latency there (batch 1). A resumed run whose training finished reloads the trained weights.
+ */
+export async function trainExportMeasure(
+  run: RunStages<'train' | 'export' | 'measure'>,
+  job: {
+    model: NnModel;
+    arch: Arch;
+    train: ImageDataset;
+    test: ImageDataset;
+    trainOptions: Omit<TrainOptions, 'checkpointPath' | 'resume' | 'onProgress' | 'signal'>;
+    files: { trainCheckpoint: string; weights: string; onnx: string };
+    threads: number;
+    seed: number;
+    signal?: AbortSignal;
+    emit: (event: StageProgress<'train'>) => void;
+  },
+): Promise<TrainedModel> {
+  const { model, arch, files, emit } = job;
+  const trainedEarlier = run.isDone('train');
+  const trained = await run.stage('train', async () => {
+    await trainModel(model, job.train, {
+      ...job.trainOptions,
+      checkpointPath: files.trainCheckpoint,
+      resume: true,
+      signal: job.signal,
+      onProgress: (e) => emit(e.type === 'step' ? { type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss } : { type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss }),
+    });
+    const test = await evaluateModel(model, job.test);
+    writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
+    return run.finish('train', { testAccuracy: test.accuracy, testLoss: test.loss });
+  });
+  if (trainedEarlier) model.loadWeights(readCheckpoint(files.weights).groups.weights);
+
+  const exported = await run.stage('export', async () => {
+    const bytes = exportOnnx(arch, { weights: await model.exportWeights() });
+    const check = await verifyOnnx(bytes, model, { batch: 4, seed: job.seed });
+    if (!check.ok) throw new PipelineError('EXPORT_MISMATCH', run.api, `the exported model differs from tfjs by ${check.maxAbsDiff}`);
+    writeFileAtomic(files.onnx, bytes);
+    return run.finish('export', { maxAbsDiff: check.maxAbsDiff });
+  });
+
+  const measured = await run.stage('measure', async () => {
+    const input = { height: arch.inputSize, width: arch.inputSize, channels: arch.inputChannels };
+    const t = await measureOnnxLatency(new Uint8Array(readFileSync(files.onnx)), input, { threads: job.threads, maxRepeats: 300 });
+    return run.finish('measure', { medianMs: t.median, p10Ms: t.p10, samples: t.samples });
+  });
+  return { testAccuracy: trained.testAccuracy, testLoss: trained.testLoss, onnxMaxAbsDiff: exported.maxAbsDiff, measuredLatencyMs: measured.medianMs };
+}
