@@ -6,13 +6,17 @@ export interface DocSnippet {
   line: number;
 }
 
-/** The ```ts blocks of a Markdown file; a block fenced as ```ts norun is shown but not executed. */
-export function extractSnippets(markdown: string): DocSnippet[] {
+/**
+ * The ```ts blocks of a Markdown file (or, with `language: 'yaml'`, the ```yaml blocks); a block fenced as
+ * ```ts norun is shown but not executed.
+ */
+export function extractSnippets(markdown: string, language: 'ts' | 'yaml' = 'ts'): DocSnippet[] {
   const snippets: DocSnippet[] = [];
+  const fence = language === 'ts' ? /^```(ts|typescript)\s*(\S*)\s*$/ : /^```(yaml|yml)\s*(\S*)\s*$/;
   let current: { code: string[]; line: number; run: boolean } | null = null;
   markdown.split('\n').forEach((text, i) => {
     if (current === null) {
-      const m = /^```(ts|typescript)\s*(\S*)\s*$/.exec(text);
+      const m = fence.exec(text);
       if (m) current = { code: [], line: i + 2, run: m[2] !== 'norun' };
     } else if (/^```\s*$/.test(text)) {
       if (current.run) snippets.push({ code: current.code.join('\n'), line: current.line });

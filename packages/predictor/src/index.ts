@@ -7,3 +7,5 @@ export { constrainedIterativeOptimization } from './constrainedIterativeOptimiza
 export type { CioEvaluationRequest, CioEvaluator, CioOptions, CioRecord, CioResult } from './constrainedIterativeOptimization';
 export { mnistEvaluator, recipeSettings } from './mnistEvaluator';
 export type { MnistEvaluatorOptions } from './mnistEvaluator';
+export { createTabularBenchmark, nasBench201Benchmark, nasBenchMacroBenchmark, tabularEvaluator } from './tabularBenchmark';
+export type { NasBench201Dataset, TabularBenchmark, TabularEvaluatorOptions, TabularRecord } from './tabularBenchmark';
