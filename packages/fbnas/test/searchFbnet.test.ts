@@ -109,6 +109,12 @@ describe('fbnas search fbnet', () => {
     const w = await run('search', 'fbnet', '--out', join(dir, 'x'), '--config', wrong);
     expect(w.code).toBe(1);
     expect(w.err).toContain('wrong.yaml is invalid: search.epochs must be an integer >= 1, got 0; search.mode must be one of "hard", "soft", got "fuzzy"; trian is not a known option');
+    const set = await run('search', 'fbnet', '--out', join(dir, 'x'), '--config', wrong, '--set', 'search.epochs=3', '--set', 'search.mode=hard', '--set', 'trian=null');
+    expect(set.err).toContain('wrong.yaml with --set is invalid: trian is not a known option');
+    const only = await run('search', 'fbnet', '--out', join(dir, 'x'), '--set', 'search.costLoss={kind: target}');
+    expect(only.err).toContain('--set is invalid: search.costLoss.target is required');
+    expect((await run('search', 'fbnet', '--out', join(dir, 'x'), '--set', 'epochs')).err).toMatch(/--set needs path=value \(e\.g\. search\.epochs=12\), got "epochs"/);
+    expect((await run('search', 'fbnet', '--out', join(dir, 'x'), '--set', 'seed=1', '--set', 'seed.x=2')).err).toMatch(/--set seed\.x: seed is not an object/);
     expect(existsSync(join(dir, 'x'))).toBe(false); // nothing was started
     // the library validates the same way
     const nan = await searchFbnet({ outDir: join(dir, 'x'), train: { learningRate: Number.NaN } }).catch((e: unknown) => e);

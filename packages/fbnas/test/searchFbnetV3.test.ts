@@ -27,10 +27,12 @@ describe('fbnas search fbnetv3', () => {
   let first: SearchFbnetV3Result;
 
   it('runs CIO, one genetic search per budget, trains and exports the deployed member, and prints --json', async () => {
+    // the training settings come as --set flags on top of the YAML file (the resolved configuration is `tiny`)
     const config = join(dir, 'v3.yaml');
-    writeFileSync(config, stringifyYaml(tiny));
+    writeFileSync(config, stringifyYaml({ ...tiny, train: undefined }));
     const out = join(dir, 'run');
-    const r = await run('search', 'fbnetv3', '--out', out, '--config', config, '--json');
+    const sets = ['--set', 'train.epochs=1', '--set', 'train.maxStepsPerEpoch=2', '--set=train.batchSize=32'];
+    const r = await run('search', 'fbnetv3', '--out', out, '--config', config, ...sets, '--json');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     first = JSON.parse(r.out);
@@ -53,7 +55,7 @@ describe('fbnas search fbnetv3', () => {
     loadPredictor(readFileSync(join(out, 'predictor.json'), 'utf8')).dispose();
 
     // the human-readable form lists the family and the files
-    const human = await run('search', 'fbnetv3', '--out', out, '--config', config, '--resume');
+    const human = await run('search', 'fbnetv3', '--out', out, '--config', config, ...sets, '--resume');
     expect(human.code).toBe(0);
     expect(human.out).toMatch(/5 candidates trained; early stop after epoch \d/);
     expect(human.out).toMatch(/ {2}<= 4 M multiply-adds: \d+\.\d\d M, predicted \d+\.\d\d%/);

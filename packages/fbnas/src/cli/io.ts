@@ -12,6 +12,8 @@ export interface CliIo {
 export interface ParsedArgs {
   positionals: string[];
   flags: Record<string, string | true>;
+  /** Every `--set path=value` in order (the only flag that may repeat). */
+  sets?: string[];
 }
 
 /** Error of the command line itself (exit code 2). */
@@ -26,6 +28,7 @@ const BOOLEAN_FLAGS = new Set(['json', 'sobol', 'help', 'resume', 'check']);
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | true> = {};
+  const sets: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
     if (!word.startsWith('--')) {
@@ -34,16 +37,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const eq = word.indexOf('=');
     const name = word.slice(2, eq < 0 ? undefined : eq);
-    if (eq >= 0) flags[name] = word.slice(eq + 1);
-    else if (BOOLEAN_FLAGS.has(name)) flags[name] = true;
+    let value: string | true;
+    if (eq >= 0) value = word.slice(eq + 1);
+    else if (BOOLEAN_FLAGS.has(name)) value = true;
     else {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      flags[name] = value;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      value = next;
       i++;
     }
+    if (name === 'set') sets.push(String(value));
+    else flags[name] = value;
   }
-  return { positionals, flags };
+  return { positionals, flags, sets };
 }
 
 /** An integer flag, or the default; a UsageError names the flag and the value otherwise. */

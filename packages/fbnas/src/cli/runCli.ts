@@ -42,10 +42,10 @@ Commands:
   arch stats <zoo-name | file.json> [--input N] [--bn-params affine|folded] [--json]
   arch convert <zoo-name | file.json> --to fbnas|archdef|hwnasbench [--dataset cifar100|ImageNet] [--json]
   space sample <fbnet-cifar|fbnet-imagenet|fbnet-28|fbnetv3> [--count N] [--seed S] [--sobol] [--json]
-  search fbnet --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
+  search fbnet --out DIR [--config file.json|yaml] [--set path=value ...] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
                [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N]
                [--resume] [--json]                     FBNet search end to end (LUT, DNAS, train, ONNX, latency)
-  search fbnetv3 --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--constraints 3,6,12]
+  search fbnetv3 --out DIR [--config file.json|yaml] [--set path=value ...] [--dataset fashion-mnist|mnist] [--seed S] [--constraints 3,6,12]
                [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--resume] [--json]
                                                        FBNetV3 end to end (CIO, predictor, GA per budget, train, ONNX)
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--json]
@@ -76,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(USAGE);
       return 2;
     }
-    return await command({ positionals: args.positionals.slice(consumed), flags: args.flags }, io);
+    return await command({ positionals: args.positionals.slice(consumed), flags: args.flags, sets: args.sets }, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`fbnas: ${err.message}\n\n${USAGE}`);
