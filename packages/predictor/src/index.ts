@@ -2,6 +2,8 @@ export { PredictorError, isPredictorError } from './errors';
 export type { PredictorErrorCode } from './errors';
 export { kendallTau, precisionAtK, ranks, rmse, spearmanRho } from './rankingMetrics';
 export { AccuracyPredictor, createAccuracyPredictor, loadPredictor } from './accuracyPredictor';
+export { createPredictorEnsemble, loadPredictorEnsemble, PredictorEnsemble } from './predictorEnsemble';
+export type { PredictorEnsembleJson } from './predictorEnsemble';
 export type { PredictorConfig, PredictorFitOptions, PredictorJson, PredictorTrainOptions } from './accuracyPredictor';
 export { constrainedIterativeOptimization } from './constrainedIterativeOptimization';
 export type { CioEvaluationRequest, CioEvaluator, CioOptions, CioRecord, CioResult } from './constrainedIterativeOptimization';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createRng, encodeGenome, nasBenchMacroSpace, sampleUniform } from '@fbnas/search-space';
 import { initBackend } from '@fbnas/nn';
-import { createAccuracyPredictor, isPredictorError, kendallTau, loadPredictor, precisionAtK, ranks, rmse, spearmanRho } from '../src';
+import { createAccuracyPredictor, createPredictorEnsemble, isPredictorError, kendallTau, loadPredictor, loadPredictorEnsemble, precisionAtK, ranks, rmse, spearmanRho } from '../src';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -64,6 +64,33 @@ describe('AccuracyPredictor', () => {
     expect(restored.predict(test.x)).toEqual(pred);
     [p, q, restored].forEach((m) => m.dispose());
   }, 60_000);
+
+  it('an ensemble averages members of different seeds, reports their spread, and saves/loads exactly', async () => {
+    const small = { inputDim: x[0].length, seed: 3, encoder: [64, 32], head: [64, 32], embedding: 16 };
+    const e = createPredictorEnsemble(small, 2);
+    await e.fit(train.x, train.y, { epochs: 60, fineTuneEpochs: 20 });
+    const { mean, std } = e.predictWithUncertainty(test.x);
+    // the members are predictors of seeds 3 and 4: member 1 equals a single predictor of seed 4 trained alike
+    expect(e.members.map((m) => m.toJSON().config.seed)).toEqual([3, 4]);
+    const single = createAccuracyPredictor({ ...small, seed: 4 });
+    await single.fit(train.x, train.y, { epochs: 60, fineTuneEpochs: 20 });
+    const [a, b] = e.members.map((m) => m.predict(test.x));
+    expect(b).toEqual(single.predict(test.x));
+    single.dispose();
+    mean.forEach((m, i) => expect(m).toBeCloseTo((a[i] + b[i]) / 2, 6));
+    std.forEach((s, i) => expect(s).toBeCloseTo(Math.abs(a[i] - b[i]) / 2, 6));
+    expect(std.every((s) => s >= 0) && std.some((s) => s > 0)).toBe(true);
+    expect(e.predict(test.x)).toEqual(mean);
+    expect(kendallTau(mean, test.y)).toBeGreaterThan(0.7);
+    const restored = loadPredictorEnsemble(JSON.stringify(e.toJSON()));
+    expect(restored.predictWithUncertainty(test.x)).toEqual({ mean, std });
+    const json = e.toJSON();
+    json.members[1].weights['head.out.w'].data[0] = Number.NaN;
+    expect(() => loadPredictorEnsemble(json)).toThrow(/member 1: .*head\.out\.w/);
+    expect(() => loadPredictorEnsemble('{"format":"fbnas.predictor-ensemble/v1","members":[]}')).toThrow(/at least one member/);
+    expect(() => createPredictorEnsemble(small, 0)).toThrow(/size must be a positive integer, got 0/);
+    [e, restored].forEach((m) => m.dispose());
+  }, 120_000);
 
   it('pretraining teaches the encoder the free statistics, and fitting then trains the head first', async () => {
     const p = createAccuracyPredictor({ inputDim: x[0].length, seed: 1, encoder: [64, 32], head: [32], embedding: 8, proxyOutputs: 2 });

@@ -52,5 +52,5 @@ export type { CandidateSpec, LayerSpec, LayerwiseSpace, LayerwiseSpaceConfig } f
 export { FBNET_CANDIDATES, FBNET_PAPER_RULES, FBNET28_STAGE_CHANNELS, fbnet28Space, fbnetCifarSpace, fbnetImageNetSpace } from './spaces/fbnetSpaces';
 export { FBNETV3_STAGE_RANGES, fbnetV3Space, jointSpace, recipeSpace } from './spaces/fbnetV3Space';
 export type { FbnetV3StageRange, RecipeSpaceOptions, TrainingRecipe } from './spaces/fbnetV3Space';
-export { NB201_OPS, NB_MACRO_OPS, nasBench201Space, nasBenchMacroSpace } from './spaces/benchmarkSpaces';
+export { NB201_OPS, NB_MACRO_OPS, nasBench201PathEncoding, nasBench201Space, nasBenchMacroSpace } from './spaces/benchmarkSpaces';
 export type { BenchmarkSpace } from './spaces/benchmarkSpaces';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   archStats,
   fbnet28Space,
@@ -6,6 +7,7 @@ import {
   FBNETV3_STAGE_RANGES,
   getZooArch,
   jointSpace,
+  nasBench201PathEncoding,
   nasBench201Space,
   nasBenchMacroSpace,
   recipeSpace,
@@ -91,6 +93,27 @@ describe('benchmark spaces', () => {
     expect(spaceSizeLog10(space)).toBeCloseTo(Math.log10(15625), 9);
     expect(() => space.fromKey('|conv~0|+|')).toThrow(/fbnas.nasBench201Space.fromKey: key must look like/);
     expect(() => space.fromKey(key.replace('skip_connect~2', 'skip_connect~1'))).toThrow(/edge 5/);
+  });
+
+  it('path-encodes NAS-Bench-201 cells: one feature per live input-to-output path (property)', () => {
+    // all 3x3 convs: the four paths conv | conv-conv | conv-conv | conv-conv-conv
+    const conv = nasBench201PathEncoding([3, 3, 3, 3, 3, 3]);
+    expect(conv).toHaveLength(180);
+    expect(conv.flatMap((v, i) => (v ? [i] : []))).toEqual([3, 5 + 3 * 5 + 3, 30 + 3 * 5 + 3, 55 + 3 * 25 + 3 * 5 + 3]);
+    // the output edge 3<-0 cut and 1<-0 none: only path 0->2->3 stays
+    expect(nasBench201PathEncoding([0, 1, 2, 0, 4, 2]).flatMap((v, i) => (v ? [i] : []))).toEqual([30 + 1 * 5 + 2]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 6, maxLength: 6 }), (g) => {
+        const e = nasBench201PathEncoding(g);
+        const live = [[3], [0, 4], [1, 5], [0, 2, 5]].filter((p) => p.every((i) => g[i] !== 0)).length;
+        expect(e.reduce((a, b) => a + b, 0)).toBe(live);
+        // edge 2 (2<-1) lies only on the last path: changing it leaves the first three blocks as they were
+        const h = [...g];
+        h[2] = (g[2] + 1) % 5;
+        expect(nasBench201PathEncoding(h).slice(0, 55)).toEqual(e.slice(0, 55));
+      }),
+    );
+    expect(() => nasBench201PathEncoding([5, 0, 0, 0, 0, 0])).toThrow(/fbnas\.nasBench201PathEncoding/);
   });
 
   it('converts NAS-Bench-Macro keys both ways', () => {

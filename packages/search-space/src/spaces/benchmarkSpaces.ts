@@ -72,3 +72,23 @@ export function nasBenchMacroSpace(): BenchmarkSpace {
   };
   return space;
 }
+
+/** The four input-to-output paths of a NAS-Bench-201 cell, as edge indices (arch-string order). */
+const NB201_PATHS: ReadonlyArray<readonly number[]> = [[3], [0, 4], [1, 5], [0, 2, 5]];
+
+/**
+ * Path encoding of a NAS-Bench-201 cell (BANANAS, White et al. 2021): for each of the cell's four input-to-output
+ * paths, a one-hot over the sequences of operations along it (5 + 25 + 25 + 125 = 180 features); a path through
+ * a `none` edge carries no signal and is all zeros. Architectures that compute the same function through the same
+ * paths get the same features, which makes accuracy predictors sample-efficient on this space.
+ */
+export function nasBench201PathEncoding(genome: Genome): number[] {
+  validateGenome(nasBench201Space(), genome, 'fbnas.nasBench201PathEncoding');
+  const out: number[] = [];
+  for (const path of NB201_PATHS) {
+    const block = new Array<number>(NB201_OPS.length ** path.length).fill(0);
+    if (path.every((e) => genome[e] !== 0)) block[path.reduce((s: number, e) => s * NB201_OPS.length + genome[e], 0)] = 1;
+    out.push(...block);
+  }
+  return out;
+}
