@@ -44,7 +44,7 @@ describe('fbnas search fbnetv3', () => {
     for (const f of first.family) {
       expect(f.multiplyAdds).toBeLessThanOrEqual(f.maxMMacs * 1e6);
       expect(f.genome).toHaveLength(22 + 8); // architecture genes + recipe genes
-      expect(['sgd', 'rmsprop', 'adam']).toContain(f.recipe.optimizer);
+      expect(['sgd', 'rmsprop']).toContain(f.recipe.optimizer); // the default recipe space: FBNetV3's optimizers
     }
     expect(first.deployed).toEqual(first.family[1]);
     expect(first.testImages).toBe(300);
@@ -95,10 +95,10 @@ describe('fbnas search fbnetv3', () => {
 
   it('validates its configuration and refuses a run directory of another configuration', async () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'constraints: []\ncio:\n  firstBatch: 2\nevolution: { populationSize: 0 }\n');
+    writeFileSync(bad, 'constraints: []\ncio:\n  firstBatch: 2\nevolution: { populationSize: 0 }\nrecipe: { learningRate: [0.1, 0.2, 0.3] }\n');
     const r = await run('search', 'fbnetv3', '--out', join(dir, 'x'), '--config', bad);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('bad.yaml is invalid: constraints must hold at least 1 item(s), got 0; cio.firstBatch must be an integer >= 3, got 2; evolution.populationSize must be an integer >= 2, got 0');
+    expect(r.err).toContain('bad.yaml is invalid: constraints must hold at least 1 item(s), got 0; cio.firstBatch must be an integer >= 3, got 2; evolution.populationSize must be an integer >= 2, got 0; recipe.learningRate must hold at most 2 item(s), got 3');
     expect((await run('search', 'fbnetv3', '--out', join(dir, 'x'), '--constraints', '3,-1')).err).toMatch(/--constraints must be comma-separated positive numbers, got "3,-1"/);
     const deploy = await searchFbnetV3({ ...tiny, outDir: join(dir, 'x'), deploy: 2 }).catch((e: unknown) => e);
     expect(isPipelineError(deploy) && deploy.message).toMatch(/config\.deploy must index config\.constraints \(0\.\.1\), got 2/);

@@ -82,6 +82,19 @@ describe('FBNetV3 spaces', () => {
     const joint = jointSpace(fbnetV3Space(), recipe);
     expect(joint.dims).toHaveLength(51 + 8);
   });
+
+  it('narrows the recipe space to chosen optimizers and scales the learning rate per optimizer', () => {
+    const recipe = recipeSpace({ optimizers: ['sgd', 'rmsprop'], learningRate: [0.01, 0.4], learningRateScale: { rmsprop: 0.1 } });
+    expect(recipe.dims[0]).toMatchObject({ choices: ['sgd', 'rmsprop'] });
+    expect(recipe.dims[1]).toMatchObject({ min: 0.01, max: 0.4, log: true });
+    expect(recipe.toRecipe([0, 0.2, 1e-5, 0, 0, 0, 0, 0]).learningRate).toBe(0.2);
+    expect(recipe.toRecipe([1, 0.2, 1e-5, 0, 0, 0, 0, 0])).toMatchObject({ optimizer: 'rmsprop', learningRate: 0.2 * 0.1 });
+    expect(() => recipe.toRecipe([2, 0.2, 1e-5, 0, 0, 0, 0, 0])).toThrow(/fbnas\.recipeSpace\.toRecipe/);
+    expect(() => recipeSpace({ optimizers: [] })).toThrow(/options\.optimizers must be a non-empty list of sgd, rmsprop, adam/);
+    expect(() => recipeSpace({ optimizers: ['lamb' as 'sgd'] })).toThrow(/options\.optimizers/);
+    expect(() => recipeSpace({ learningRate: [0.1, 0.1] })).toThrow(/options\.learningRate must be \[min, max\] with 0 < min < max/);
+    expect(() => recipeSpace({ learningRateScale: { adam: 0 } })).toThrow(/options\.learningRateScale\.adam must be positive, got 0/);
+  });
 });
 
 describe('benchmark spaces', () => {

@@ -11,7 +11,7 @@ export type ConfigSchema =
   | { type: 'boolean'; description?: string }
   | { type: 'string'; description?: string }
   | { type: 'enum'; values: readonly (string | number | boolean)[]; description?: string }
-  | { type: 'array'; items: ConfigSchema; minItems?: number; description?: string }
+  | { type: 'array'; items: ConfigSchema; minItems?: number; maxItems?: number; description?: string }
   | { type: 'object'; properties: Record<string, ConfigSchema>; required?: readonly string[]; description?: string }
   /** One of several object shapes told apart by the value of `tag` (e.g. `kind`). */
   | { type: 'tagged'; tag: string; variants: Record<string, Extract<ConfigSchema, { type: 'object' }>>; description?: string }
@@ -46,6 +46,7 @@ function check(schema: ConfigSchema, value: unknown, path: string, errors: strin
         return;
       }
       if (value.length < (schema.minItems ?? 0)) errors.push(`${at} must hold at least ${schema.minItems} item(s), got ${value.length}`);
+      if (value.length > (schema.maxItems ?? Infinity)) errors.push(`${at} must hold at most ${schema.maxItems} item(s), got ${value.length}`);
       value.forEach((item, i) => check(schema.items, item, `${path}[${i}]`, errors));
       return;
     case 'object': {
@@ -143,7 +144,7 @@ export function toJsonSchema(schema: ConfigSchema, title?: string): Record<strin
       case 'enum':
         return { ...doc, enum: [...s.values] };
       case 'array':
-        return { ...doc, type: 'array', items: convert(s.items), ...(s.minItems !== undefined ? { minItems: s.minItems } : {}) };
+        return { ...doc, type: 'array', items: convert(s.items), ...(s.minItems !== undefined ? { minItems: s.minItems } : {}), ...(s.maxItems !== undefined ? { maxItems: s.maxItems } : {}) };
       case 'object':
         return {
           ...doc,

@@ -91,6 +91,15 @@ export const SEARCH_FBNETV3_CONFIG_SCHEMA: ObjectSchema = {
     limitPerClass: int(1, 'Keep at most this many images per class in every split of the final training and test.'),
     constraints: { type: 'array', items: positive(), minItems: 1, description: 'Largest multiply-adds (millions) of each family member.' },
     deploy: int(0, 'Index in constraints of the member trained, exported and measured (default: the last).'),
+    recipe: {
+      type: 'object',
+      description: 'The training-recipe space (recipeSpace options).',
+      properties: {
+        optimizers: { type: 'array', items: { type: 'enum', values: ['sgd', 'rmsprop', 'adam'] }, minItems: 1 },
+        learningRate: { type: 'array', items: positive(), minItems: 2, maxItems: 2, description: '[min, max] of the learning-rate gene (log-uniform).' },
+        learningRateScale: { type: 'object', properties: { sgd: positive(), rmsprop: positive(), adam: positive() } },
+      },
+    },
     cio: {
       type: 'object',
       description: 'Constrained iterative optimization (FBNetV3 stage 1).',

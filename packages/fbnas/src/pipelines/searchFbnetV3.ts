@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cpus } from 'node:os';
-import { archStats, encodeGenome, fbnet28Space, jointSpace, macsConstraint, recipeSpace, serializeArch, type Arch, type Genome, type TrainingRecipe } from '@fbnas/search-space';
+import { archStats, encodeGenome, fbnet28Space, jointSpace, macsConstraint, recipeSpace, serializeArch, type Arch, type Genome, type RecipeSpaceOptions, type TrainingRecipe } from '@fbnas/search-space';
 import { buildModel, initBackend, loadMnistFamily, type MnistFamilyName } from '@fbnas/nn';
 import { costOfGenome, statCostTable } from '@fbnas/latency-model';
 import { constrainedIterativeOptimization, loadPredictor, mnistEvaluator, recipeSettings, type AccuracyPredictor, type CioRecord } from '@fbnas/predictor';
@@ -62,6 +62,8 @@ export interface SearchFbnetV3Config {
   constraints?: number[];
   /** Index in `constraints` of the member that is trained from scratch, exported and measured [the last]. */
   deploy?: number;
+  /** The training-recipe space joined with the architecture space (`recipeSpace` options without epochs) [SGD and RMSProp, learning rate 0.01-0.4, RMSProp at a tenth]. */
+  recipe?: Omit<RecipeSpaceOptions, 'epochs'>;
   cio?: FbnetV3CioSettings;
   evolution?: FbnetV3EvolutionSettings;
   /** Final training of the deployed member; its searched recipe sets optimizer, learning rate, weight decay, mixup and EMA. */
@@ -115,6 +117,8 @@ export const SEARCH_FBNETV3_DEFAULTS = {
   dataset: 'fashion-mnist' as MnistFamilyName,
   seed: 0,
   constraints: [3, 6, 12],
+  // FBNetV3's optimizers; one learning-rate range for both, RMSProp scaled to its usual tenth of SGD's rate
+  recipe: { optimizers: ['sgd', 'rmsprop'], learningRate: [0.01, 0.4], learningRateScale: { rmsprop: 0.1 } } satisfies Omit<RecipeSpaceOptions, 'epochs'>,
   cio: { poolSize: 400, fullEpochs: 3, iterations: 3, firstBatch: 6, batchSize: 4, correlationThreshold: 0.8, exploration: 0.25, limitPerClass: 200, trainBatchSize: 64, fitEpochs: 200, fineTuneEpochs: 20 } satisfies FbnetV3CioSettings,
   evolution: { populationSize: 64, maxGenerations: 40, epsilon: 1e-4, patience: 5 } satisfies Required<FbnetV3EvolutionSettings>,
   train: { epochs: 2, maxStepsPerEpoch: 125, batchSize: 64, warmupEpochs: 0.2, labelSmoothing: 0.1, augment: { randomCrop: 2 } } satisfies Partial<FbnetTrainSettings>,
@@ -142,6 +146,7 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
   const constraints = config.constraints ?? D.constraints;
   const deploy = config.deploy ?? constraints.length - 1;
   if (deploy >= constraints.length) throw new PipelineError('INVALID_CONFIG', API, `config.deploy must index config.constraints (0..${constraints.length - 1}), got ${deploy}`);
+  const recipe = { ...D.recipe, ...config.recipe };
   const cio = { ...D.cio, ...config.cio };
   const evolution = { ...D.evolution, ...config.evolution };
   const train = { ...D.train, ...config.train };
@@ -159,14 +164,14 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, constraints, deploy, cio, evolution, train };
+  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, constraints, deploy, recipe, cio, evolution, train };
   const run = new RunStages<SearchFbnetV3Stage>(API, files.state, Object.values(files).filter((f) => f !== files.state), resolved, resume === true, emit);
   writeJsonAtomic(files.config, resolved);
   const seconds = run.seconds as SearchFbnetV3Result['seconds'];
 
   await initBackend();
   const archSpace = fbnet28Space();
-  const space = jointSpace(archSpace, recipeSpace({ epochs: [cio.fullEpochs] }));
+  const space = jointSpace(archSpace, recipeSpace({ ...recipe, epochs: [cio.fullEpochs] }));
   const archPart = (g: Genome) => g.slice(0, archSpace.dims.length);
   const macsTable = statCostTable(archSpace, 'macs');
   const paramsTable = statCostTable(archSpace, 'params');
@@ -268,11 +273,11 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
   const deployed = family[deploy];
   const arch: Arch = { ...space.toArch(deployed.genome), name: `fbnetv3-${dataset}-searched` };
   if (!existsSync(files.arch)) writeFileAtomic(files.arch, serializeArch(arch));
-  const recipe = recipeSettings(deployed.recipe);
-  const model = buildModel(arch, { seed, ...recipe.build });
+  const settingsOfRecipe = recipeSettings(deployed.recipe);
+  const model = buildModel(arch, { seed, ...settingsOfRecipe.build });
   try {
     const done = await trainExportMeasure(run, {
-      model, arch, train: data.train, test: data.test, trainOptions: { ...train, ...recipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
+      model, arch, train: data.train, test: data.test, trainOptions: { ...train, ...settingsOfRecipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
     });
     seconds.total = (Date.now() - t0) / 1000;

@@ -1,6 +1,7 @@
 import { ARCH_FORMAT } from '../contract';
 import type { Arch, Block } from '../arch/types';
 import { validateGenome } from '../space/validateGenome';
+import { SearchSpaceError, describeValue } from '../errors';
 import type { ArchSpace, Dimension, Genome, SearchSpace } from '../space/types';
 
 /** Range of one FBNetV3 stage (inclusive, channels on a grid of 8). */
@@ -119,22 +120,44 @@ export interface TrainingRecipe {
   epochs: number;
 }
 
-/** Options of {@link recipeSpace}: the epoch budgets to search over (default one fixed budget). */
+/** Options of {@link recipeSpace}; defaults in brackets. */
 export interface RecipeSpaceOptions {
+  /** Epoch budgets to search over [[90]]. */
   epochs?: readonly number[];
+  /** Optimizers to search over [sgd, rmsprop, adam]; FBNetV3 itself used SGD and RMSProp. */
+  optimizers?: ReadonlyArray<TrainingRecipe['optimizer']>;
+  /** Range of the learning-rate gene (log-uniform) [1e-3, 0.5]. */
+  learningRate?: readonly [number, number];
+  /**
+   * Factor per optimizer between the gene and the recipe's learning rate [1 each], so one range fits
+   * optimizers with different scales (e.g. `{ rmsprop: 0.1 }`: RMSProp runs at a tenth of SGD's rate).
+   */
+  learningRateScale?: Partial<Record<TrainingRecipe['optimizer'], number>>;
 }
+
+const OPTIMIZERS = ['sgd', 'rmsprop', 'adam'] as const;
 
 /**
  * The training-recipe space: optimizer, learning rate (log), weight decay (log), mixup, dropout,
  * stochastic depth, EMA, epochs. FBNetV3's exact ranges are unverified; these are documented defaults.
  */
 export function recipeSpace(options: RecipeSpaceOptions = {}): SearchSpace & { toRecipe(genome: Genome): TrainingRecipe } {
+  const api = 'fbnas.recipeSpace';
   const epochs = options.epochs ?? [90];
+  const optimizers = options.optimizers ?? OPTIMIZERS;
+  const [lrMin, lrMax] = options.learningRate ?? [1e-3, 0.5];
+  if (optimizers.length === 0 || optimizers.some((o) => !OPTIMIZERS.includes(o))) {
+    throw new SearchSpaceError('INVALID_ARGUMENT', api, `options.optimizers must be a non-empty list of ${OPTIMIZERS.join(', ')}, got ${describeValue(options.optimizers)}`);
+  }
+  if (!(lrMin > 0 && lrMax > lrMin)) throw new SearchSpaceError('INVALID_ARGUMENT', api, `options.learningRate must be [min, max] with 0 < min < max, got ${describeValue(options.learningRate)}`);
+  for (const [k, v] of Object.entries(options.learningRateScale ?? {})) {
+    if (!(v > 0)) throw new SearchSpaceError('INVALID_ARGUMENT', api, `options.learningRateScale.${k} must be positive, got ${describeValue(v)}`);
+  }
   const space = {
     name: 'fbnetv3-recipe',
     dims: [
-      { kind: 'categorical', name: 'optimizer', choices: ['sgd', 'rmsprop', 'adam'] },
-      { kind: 'float', name: 'learningRate', min: 1e-3, max: 0.5, log: true },
+      { kind: 'categorical', name: 'optimizer', choices: [...optimizers] },
+      { kind: 'float', name: 'learningRate', min: lrMin, max: lrMax, log: true },
       { kind: 'float', name: 'weightDecay', min: 1e-6, max: 1e-4, log: true },
       { kind: 'float', name: 'mixup', min: 0, max: 0.4, log: false },
       { kind: 'float', name: 'dropout', min: 0, max: 0.4, log: false },
@@ -144,9 +167,10 @@ export function recipeSpace(options: RecipeSpaceOptions = {}): SearchSpace & { t
     ] as Dimension[],
     toRecipe(genome: Genome): TrainingRecipe {
       validateGenome(space, genome, 'fbnas.recipeSpace.toRecipe');
+      const optimizer = optimizers[genome[0]];
       return {
-        optimizer: (['sgd', 'rmsprop', 'adam'] as const)[genome[0]],
-        learningRate: genome[1],
+        optimizer,
+        learningRate: genome[1] * (options.learningRateScale?.[optimizer] ?? 1),
         weightDecay: genome[2],
         mixup: genome[3],
         dropout: genome[4],
