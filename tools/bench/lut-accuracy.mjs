@@ -5,10 +5,13 @@
 // --calib N (20) other measured architectures, drawn with another seed and never scored ("affine", and
 // "per-candidate" fusion corrections). Prints MAPE, Spearman, Kendall and the share within +-10% on the --archs
 // N (100) held-out architectures of each space, then one JSON line.
+// --rounds R (default 5): the timing protocol. R > 1 times LUT entries and whole models in R interleaved rounds
+// (measureOnnxInterleaved: every model a few runs per round, median of the round medians), so the machine's slow
+// drifts hit every model alike; --rounds 1 is the earlier protocol (each model timed once, one after another).
 import * as ort from 'onnxruntime-node';
 import { createRng, fbnet28Space, fbnetCifarSpace, sampleUniform } from '@fbnas/search-space';
 import { exportOnnx } from '@fbnas/export-onnx';
-import { buildOrtLatencyLut, calibrateCostTable, costOfGenome, costTableFromLut, lutSignatures } from '@fbnas/latency-model';
+import { buildLatencyLut, calibrateCostTable, costOfGenome, costTableFromLut, lutSignatures, measureOnnxInterleaved } from '@fbnas/latency-model';
 import { kendallTau as kendall, spearmanRho as spearman } from '@fbnas/predictor';
 
 const arg = (name, fallback) => {
@@ -18,6 +21,7 @@ const arg = (name, fallback) => {
 const nArchs = arg('archs', 100);
 const seed = arg('seed', 0);
 const nCalib = arg('calib', 20);
+const rounds = arg('rounds', 5);
 
 async function measureWhole(bytes, s, c) {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
@@ -34,15 +38,27 @@ const results = {};
 for (const [name, space] of [['fbnet-cifar', fbnetCifarSpace()], ['fbnet-28', fbnet28Space()]]) {
   const t0 = performance.now();
   const sigs = lutSignatures(space);
-  const lut = await buildOrtLatencyLut(sigs, { rules: space.config.rules });
+  const lut = await buildLatencyLut(sigs, { rules: space.config.rules, rounds, minRepeats: rounds > 1 ? 20 : undefined });
   const lutSeconds = (performance.now() - t0) / 1000;
-  const measure = async (g) => measureWhole(exportOnnx(space.toArch(g), { seed: 1 }), space.config.inputSize, space.config.inputChannels);
-  const calibRaw = [];
-  for (const g of sampleUniform(space, nCalib, createRng(seed + 1000))) calibRaw.push({ genome: g, ms: await measure(g) });
+  const calibGenomes = sampleUniform(space, nCalib, createRng(seed + 1000));
   const genomes = sampleUniform(space, nArchs, createRng(seed));
-  const measuredRaw = [];
-  for (const g of genomes) measuredRaw.push(await measure(g));
-  results[name] = { archs: nArchs, calibrationArchs: nCalib, lutEntries: sigs.length, lutBuildSeconds: +lutSeconds.toFixed(1), overheadMs: +lut.header.overheadMs.toFixed(4) };
+  const input = { height: space.config.inputSize, width: space.config.inputSize, channels: space.config.inputChannels };
+  let calibMs;
+  let measuredRaw;
+  if (rounds > 1) {
+    // calibration and scored architectures in one interleaved measurement
+    const all = await measureOnnxInterleaved([...calibGenomes, ...genomes].map((g) => ({ model: exportOnnx(space.toArch(g), { seed: 1 }), input })), { rounds, repeatsPerRound: 10 });
+    calibMs = all.slice(0, nCalib);
+    measuredRaw = all.slice(nCalib);
+  } else {
+    const measure = async (g) => measureWhole(exportOnnx(space.toArch(g), { seed: 1 }), space.config.inputSize, space.config.inputChannels);
+    calibMs = [];
+    for (const g of calibGenomes) calibMs.push(await measure(g));
+    measuredRaw = [];
+    for (const g of genomes) measuredRaw.push(await measure(g));
+  }
+  const calibRaw = calibGenomes.map((g, i) => ({ genome: g, ms: calibMs[i] }));
+  results[name] = { rounds, archs: nArchs, calibrationArchs: nCalib, lutEntries: sigs.length, lutBuildSeconds: +lutSeconds.toFixed(1), overheadMs: +lut.header.overheadMs.toFixed(4) };
   // Same statistic on both sides: LUT entries and whole-model timings.
   for (const statistic of ['median', 'p10']) {
     const table = costTableFromLut(space, lut, { statistic });

@@ -37,6 +37,12 @@ export type LutRuntime = 'onnxruntime-node' | 'tfjs';
 /** Options of {@link buildLatencyLut}: the runtime [onnxruntime-node] plus the builder's options. */
 export interface BuildLutOptions extends BuildOrtLutOptions {
   runtime?: LutRuntime;
+  /**
+   * onnxruntime-node only: time the missing entries in this many interleaved rounds (`measureOnnxInterleaved`,
+   * `repeatsPerRound` = `minRepeats`) instead of one block after another [1]. Steadier on noisy machines; the table
+   * is then saved once, at the end.
+   */
+  rounds?: number;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
@@ -100,6 +106,64 @@ export async function measureOnnxLatency(model: Uint8Array, input: TensorShape, 
     }, o);
   } finally {
     await session.release();
+  }
+}
+
+/** Options of {@link measureOnnxInterleaved}; defaults in brackets. */
+export interface InterleavedOptions {
+  /** Intra-op threads [1]. */
+  threads?: number;
+  /** Un-timed runs per model before the first round [10]. */
+  warmup?: number;
+  /** Passes over all models [5]; timed runs per model per pass [20]. */
+  rounds?: number;
+  repeatsPerRound?: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Time several ONNX models in interleaved rounds: every round runs each model `repeatsPerRound` times, so slow
+ * drifts of the machine (other tenants, frequency changes) hit all models alike instead of whichever model was
+ * being timed. Per model: `median` is the median of its per-round medians (robust to a disturbed round), `p10`
+ * and `p90` are over all its runs. All sessions stay open for the whole measurement.
+ */
+export async function measureOnnxInterleaved(items: ReadonlyArray<{ model: Uint8Array; input: TensorShape }>, options: InterleavedOptions = {}): Promise<LatencyLutEntry[]> {
+  const api = 'fbnas.measureOnnxInterleaved';
+  const threads = options.threads ?? 1;
+  const rounds = options.rounds ?? 5;
+  const repeats = options.repeatsPerRound ?? 20;
+  for (const [k, v] of [['threads', threads], ['rounds', rounds], ['repeatsPerRound', repeats]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new LatencyModelError('INVALID_ARGUMENT', api, `options.${k} must be a positive integer, got ${String(v)}`);
+  }
+  const sessions: ort.InferenceSession[] = [];
+  try {
+    for (const it of items) sessions.push(await ort.InferenceSession.create(it.model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' }));
+    const feeds = items.map((it) => ({ input: new ort.Tensor('float32', new Float32Array(it.input.channels * it.input.height * it.input.width).fill(0.5), [1, it.input.channels, it.input.height, it.input.width]) }));
+    for (let i = 0; i < items.length; i++) for (let w = 0; w < (options.warmup ?? 10); w++) await sessions[i].run(feeds[i]);
+    const all: number[][] = items.map(() => []);
+    const perRound: number[][] = items.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < items.length; i++) {
+        const ms: number[] = [];
+        for (let k = 0; k < repeats; k++) {
+          const t0 = performance.now();
+          await sessions[i].run(feeds[i]);
+          ms.push(performance.now() - t0);
+        }
+        all[i].push(...ms);
+        perRound[i].push(median(ms));
+      }
+    }
+    return all.map((ms, i) => {
+      ms.sort((a, b) => a - b);
+      return { median: median(perRound[i]), p10: quantile(ms, 0.1), p90: quantile(ms, 0.9), samples: ms.length };
+    });
+  } finally {
+    for (const s of sessions) await s.release();
   }
 }
 
@@ -199,6 +263,21 @@ export async function buildLatencyLut(signatures: ReadonlyArray<{ key: string; b
   const todo = signatures.filter((s) => !(s.key in lut.entries));
   let sinceSave = 0;
   let done = signatures.length - todo.length;
+  const rounds = options.rounds ?? 1;
+  if (rounds > 1) {
+    if (runtime !== 'onnxruntime-node') throw new LatencyModelError('INVALID_ARGUMENT', api, `options.rounds applies to onnxruntime-node, got runtime ${runtime}`);
+    if (options.signal?.aborted) throw new LatencyModelError('ABORTED', api, `aborted after ${done} of ${signatures.length} entries`);
+    const entries = await measureOnnxInterleaved(
+      todo.map((t) => ({ model: exportBlockOnnx(t.block, t.input, { rules: options.rules }), input: t.input })),
+      { threads: o.threads, warmup: o.warmup, rounds, repeatsPerRound: o.minRepeats },
+    );
+    todo.forEach((t, i) => {
+      lut.entries[t.key] = entries[i];
+      options.onProgress?.({ done: ++done, total: signatures.length, key: t.key, entry: entries[i] });
+    });
+    if (options.path) saveLatencyLut(options.path, lut);
+    return lut;
+  }
   for (const s of todo) {
     if (options.signal?.aborted) {
       if (options.path) saveLatencyLut(options.path, lut);

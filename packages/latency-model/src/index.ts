@@ -18,8 +18,8 @@ export {
   serializeLatencyLut,
 } from './latencyLut';
 export type { LatencyLut, LatencyLutEntry, LatencyLutHeader } from './latencyLut';
-export { buildLatencyLut, buildOrtLatencyLut, measureOnnxLatency, measureTfjsLatency } from './buildLatencyLut';
-export type { BuildLutOptions, BuildOrtLutOptions, LutRuntime, MeasureOnnxOptions } from './buildLatencyLut';
+export { buildLatencyLut, buildOrtLatencyLut, measureOnnxInterleaved, measureOnnxLatency, measureTfjsLatency } from './buildLatencyLut';
+export type { BuildLutOptions, BuildOrtLutOptions, InterleavedOptions, LutRuntime, MeasureOnnxOptions } from './buildLatencyLut';
 export { importOfaLut } from './importOfaLut';
 export type { OfaLutImport, OfaLutImportOptions } from './importOfaLut';
 export { calibrateCostTable } from './calibrateCostTable';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fbnet28Space } from '@fbnas/search-space';
 import { initBackend } from '@fbnas/nn';
-import { buildLatencyLut, buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures } from '../src';
+import { buildLatencyLut, buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures, measureOnnxInterleaved } from '../src';
 
 const space = fbnet28Space();
 const quick = { rules: space.config.rules, warmup: 1, minRepeats: 3, maxRepeats: 5 };
@@ -69,5 +69,19 @@ describe('buildOrtLatencyLut', () => {
     await expect(buildOrtLatencyLut(sigs, { ...quick, path })).rejects.toThrow(/holds a tfjs-wasm table at 1 threads; refusing to mix it with onnxruntime-node/);
     await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tfjs', threads: 2 })).rejects.toThrow(/times single-threaded/);
     await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tflite' as 'tfjs' })).rejects.toThrow(/options\.runtime must be "onnxruntime-node" or "tfjs", got "tflite"/);
+  }, 60_000);
+
+  it('times entries in interleaved rounds on request, robust per-round medians', async () => {
+    const sigs = lutSignatures(space).slice(0, 6);
+    const path = join(dir, 'rounds.json');
+    const lut = await buildLatencyLut(sigs, { ...quick, rounds: 3, path });
+    expect(Object.keys(loadLatencyLut(path).entries).sort()).toEqual(sigs.map((s) => s.key).sort());
+    for (const e of Object.values(lut.entries)) {
+      expect(e.samples).toBe(3 * quick.minRepeats);
+      expect(e.p10).toBeLessThanOrEqual(e.median);
+      expect(e.median).toBeLessThanOrEqual(e.p90);
+    }
+    await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tfjs', rounds: 2 })).rejects.toThrow(/options\.rounds applies to onnxruntime-node/);
+    await expect(measureOnnxInterleaved([], { rounds: 0 })).rejects.toThrow(/options\.rounds must be a positive integer, got 0/);
   }, 60_000);
 });

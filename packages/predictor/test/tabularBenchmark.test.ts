@@ -1,5 +1,10 @@
 import { nasBench201Space, sampleUniform, createRng, type Genome } from '@fbnas/search-space';
+import { initBackend } from '@fbnas/nn';
 import { constrainedIterativeOptimization, createTabularBenchmark, isPredictorError, nasBench201Benchmark, nasBenchMacroBenchmark, tabularEvaluator } from '../src';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
 
 describe('tabular benchmarks', () => {
   const macro = nasBenchMacroBenchmark();
