@@ -112,7 +112,7 @@ export interface SearchFbnetV3Result {
   seconds: Record<SearchFbnetV3Stage | 'data' | 'total', number>;
 }
 
-/** Defaults of {@link searchFbnetV3}, sized for about 15 minutes on 2 CPU cores (see docs/predictor.md for longer runs). */
+/** Defaults of {@link searchFbnetV3}: 14 candidate trainings and a short final training, about half an hour on 2 CPU cores (docs/fbnetv3.md). */
 export const SEARCH_FBNETV3_DEFAULTS = {
   dataset: 'fashion-mnist' as MnistFamilyName,
   seed: 0,
