@@ -1,4 +1,4 @@
-import type { Genome, SearchSpace } from '@fbnas/search-space';
+import { mutateGenome, type Genome, type SearchSpace } from '@fbnas/search-space';
 import { EvolutionError } from './errors';
 import { checkCommon, genomeKey, type BatchFitness, type RangeConstraint } from './fitness';
 import { RunState, type EvolutionProgress } from './runState';
@@ -18,6 +18,8 @@ export interface PredictorGuidedOptions {
   perRound?: number;
   /** Share of each round drawn at random instead, for exploration [0.1]. */
   exploration?: number;
+  /** How the exploration share is drawn: uniformly at random, or as mutants of the best queried genomes ['random']. */
+  explorationMode?: 'random' | 'mutate-best';
   /** Settings of the inner `adaptiveGa` over the scorer (population 100, 20 generations by default). */
   ga?: Omit<AdaptiveGaOptions, 'fitness' | 'constraints' | 'initial' | 'exclude' | 'seed' | 'signal' | 'onProgress'>;
   constraints?: RangeConstraint[];
@@ -41,6 +43,9 @@ export async function predictorGuidedSearch(space: SearchSpace, o: PredictorGuid
   if (!Number.isInteger(initialSamples) || initialSamples < 2) throw new EvolutionError('INVALID_ARGUMENT', api, `options.initialSamples must be an integer >= 2, got ${String(o.initialSamples)}`);
   if (!Number.isInteger(perRound) || perRound < 1) throw new EvolutionError('INVALID_ARGUMENT', api, `options.perRound must be a positive integer, got ${String(o.perRound)}`);
   if (!(exploration >= 0 && exploration <= 1)) throw new EvolutionError('INVALID_ARGUMENT', api, `options.exploration must be in [0, 1], got ${String(o.exploration)}`);
+  if (o.explorationMode !== undefined && o.explorationMode !== 'random' && o.explorationMode !== 'mutate-best') {
+    throw new EvolutionError('INVALID_ARGUMENT', api, `options.explorationMode must be "random" or "mutate-best", got ${JSON.stringify(o.explorationMode)}`);
+  }
   const run = new RunState(space, api, o.query, o.constraints ?? [], o, o.seed ?? 0);
   await run.evaluate(await run.feasible(Math.min(initialSamples, run.remaining()), run.randomGenome, { fresh: true }));
   o.onProgress?.({ generation: 0, evaluations: run.evaluations, best: run.best()?.fitness ?? Number.NaN, seconds: run.seconds() });
@@ -72,7 +77,8 @@ export async function predictorGuidedSearch(space: SearchSpace, o: PredictorGuid
         keys.add(k);
       }
     }
-    const extra = await run.feasible(want - picks.length, run.randomGenome, { fresh: true });
+    const explore = o.explorationMode === 'mutate-best' ? () => mutateGenome(space, best[run.rng.int(best.length)], run.rng) : run.randomGenome;
+    const extra = await run.feasible(want - picks.length, explore, { fresh: true });
     await run.evaluate([...picks, ...extra.filter((g) => !keys.has(genomeKey(g)))].slice(0, want));
     o.onProgress?.({ generation: run.generation, evaluations: run.evaluations, best: run.best()?.fitness ?? Number.NaN, seconds: run.seconds() });
   }

@@ -127,6 +127,21 @@ describe('single-objective search', () => {
     expect(r.history.findIndex((h) => h.fitness === optimum)).toBeLessThan(30);
   });
 
+  it('explores with mutants of the best queried genomes on request', async () => {
+    // a useless scorer (constant): every round's picks come from the GA's arbitrary top, so what is explored shows
+    const hamming = (a: Genome, b: Genome) => a.reduce((d, v, i) => d + (v !== b[i] ? 1 : 0), 0);
+    const run = (explorationMode: 'random' | 'mutate-best') =>
+      predictorGuidedSearch(space, { query: fitness, fit: () => (gs) => gs.map(() => 0), maxEvaluations: 60, initialSamples: 10, perRound: 10, exploration: 1, explorationMode, ga: { populationSize: 20, maxGenerations: 2 }, seed: 4 });
+    const nearest = (r: Awaited<ReturnType<typeof run>>) =>
+      r.history.slice(10).map((h) => Math.min(...r.history.filter((p) => p.generation < h.generation).map((p) => hamming(p.genome, h.genome))));
+    const mutants = nearest(await run('mutate-best'));
+    const randoms = nearest(await run('random'));
+    // a mutant differs from some earlier genome in a gene or two; a random genome in about 5 of 8
+    expect(mutants.reduce((a, b) => a + b, 0) / mutants.length).toBeLessThan(2);
+    expect(randoms.reduce((a, b) => a + b, 0) / randoms.length).toBeGreaterThan(mutants.reduce((a, b) => a + b, 0) / mutants.length + 1);
+    await expect(predictorGuidedSearch(space, { query: fitness, fit: () => fitness, maxEvaluations: 20, explorationMode: 'local' as 'random' })).rejects.toThrow(/options\.explorationMode must be "random" or "mutate-best", got "local"/);
+  });
+
   it('gives typed errors for bad fitness, missing stop criteria, impossible constraints and aborts', async () => {
     await expect(randomSearch(space, { fitness: (gs) => gs.map(() => Number.NaN), maxEvaluations: 5 })).rejects.toThrow(/fbnas.randomSearch: fitness returned NaN for genome/);
     await expect(randomSearch(space, { fitness: () => [1], maxEvaluations: 5, batchSize: 3 })).rejects.toThrow(/fitness returned 1 values for 3 genomes/);
