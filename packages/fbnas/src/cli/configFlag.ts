@@ -1,7 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import type { ConfigSchema } from '../pipelines/configSchema';
 import { parseConfigText, validateConfig } from '../pipelines/configSchema';
-import { UsageError, type CliIo, type ParsedArgs } from './io';
+import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from './io';
+import type { PipelineRunConfig } from '../pipelines/runStages';
 
 /** Set `path` (dotted, e.g. `search.costLoss.beta`) to `value` in a plain object, creating objects on the way. */
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -41,4 +42,24 @@ export function readConfigFlag<T>(args: ParsedArgs, io: CliIo, schema: ConfigSch
     setPath(value as Record<string, unknown>, path, parsed);
   }
   return validateConfig<Partial<T>>(schema, value, api, typeof file === 'string' ? `${file}${sets.length ? ' with --set' : ''}` : '--set');
+}
+
+/**
+ * What both `search` commands read the same way: `--out DIR` (required), the config file and `--set`s, and the
+ * flags `--dataset`, `--seed`, `--train-epochs`, `--train-steps`, `--resume` (flags override the file).
+ */
+export function readPipelineFlags<T extends PipelineRunConfig<never>>(args: ParsedArgs, io: CliIo, schema: ConfigSchema, command: string): { out: string; config: Partial<T>; shared: Pick<T, 'dataset' | 'seed' | 'train' | 'resume'> } {
+  const out = args.flags.out;
+  if (typeof out !== 'string') throw new UsageError(`${command} needs --out DIR`);
+  const config = readConfigFlag<T>(args, io, schema, `fbnas ${command} --config`);
+  const train: NonNullable<PipelineRunConfig<never>['train']> = { ...config.train };
+  if (args.flags['train-epochs'] !== undefined) train.epochs = intFlag(args, 'train-epochs', 2);
+  if (args.flags['train-steps'] !== undefined) train.maxStepsPerEpoch = intFlag(args, 'train-steps', 125);
+  const shared = {
+    dataset: args.flags.dataset !== undefined ? choiceFlag(args, 'dataset', ['fashion-mnist', 'mnist'] as const, 'fashion-mnist') : config.dataset,
+    seed: args.flags.seed !== undefined ? intFlag(args, 'seed', 0) : config.seed,
+    train,
+    resume: args.flags.resume === true,
+  } as Pick<T, 'dataset' | 'seed' | 'train' | 'resume'>;
+  return { out, config, shared };
 }

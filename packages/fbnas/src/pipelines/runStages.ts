@@ -1,11 +1,45 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Arch } from '@fbnas/search-space';
-import { evaluateModel, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset, type NnModel, type TrainOptions } from '@fbnas/nn';
+import { evaluateModel, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset, type MnistFamilyName, type NnModel, type TrainOptions } from '@fbnas/nn';
 import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
 import { measureOnnxLatency } from '@fbnas/latency-model';
 import { serializeArch } from '@fbnas/search-space';
+import { validateConfig, type ConfigSchema } from './configSchema';
 import { PipelineError } from './errors';
 import { readJsonIfExists, writeFileAtomic, writeJsonAtomic } from './runFiles';
+
+/** Training settings of a pipeline's final model: `trainModel` options without run control. */
+export type FbnetTrainSettings = Omit<TrainOptions, 'val' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'seed'>;
+
+/** The fields every pipeline's configuration has; `P` is its progress event. */
+export interface PipelineRunConfig<P> {
+  /** Run directory; created if missing. */
+  outDir: string;
+  /** ['fashion-mnist'] */
+  dataset?: MnistFamilyName;
+  /** Seed of everything (split, weights, noise, sampling) [0]. */
+  seed?: number;
+  /** Keep at most this many images per class in every split (quick runs and tests) [all]. */
+  limitPerClass?: number;
+  /** Training of the final model from scratch. */
+  train?: Partial<FbnetTrainSettings>;
+  /** Continue a stopped run in `outDir` [false]. */
+  resume?: boolean;
+  onProgress?: (event: P) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A pipeline's entry check: `outDir` must be a path, and everything but the run controls (outDir, resume,
+ * callbacks) must satisfy the pipeline's schema. Returns the resolved run directory.
+ */
+export function checkPipelineConfig(config: PipelineRunConfig<never>, schema: ConfigSchema, api: string): string {
+  const { outDir, resume: _resume, onProgress: _onProgress, signal: _signal, ...settings } = config;
+  if (typeof outDir !== 'string' || outDir === '') throw new PipelineError('INVALID_ARGUMENT', api, `config.outDir must be a directory path, got ${JSON.stringify(outDir)}`);
+  validateConfig(schema, settings, api, 'config');
+  return resolve(outDir);
+}
 
 /** Progress events every pipeline emits: stage starts and ends, and the final training's steps and epochs. */
 export type StageProgress<S extends string> =

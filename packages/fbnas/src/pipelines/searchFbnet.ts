@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { archStats, fbnet28Space, serializeArch, type Arch, type Genome } from '@fbnas/search-space';
-import { buildModel, initBackend, loadMnistFamily, type MnistFamilyName, type TrainOptions } from '@fbnas/nn';
+import { buildModel, initBackend, loadMnistFamily, type MnistFamilyName } from '@fbnas/nn';
 import {
   buildOrtLatencyLut,
   costOfGenome,
@@ -14,40 +14,24 @@ import {
   type LatencyLut,
 } from '@fbnas/latency-model';
 import { sampleArchitectures, searchDnas, type DnasEpochRecord, type DnasOptions } from '@fbnas/dnas';
-import { validateConfig } from './configSchema';
-import { PipelineError } from './errors';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from './schemas';
 import { writeRunReport } from './runReport';
 import { writeJsonAtomic, writeFileAtomic } from './runFiles';
-import { RunStages, trainExportMeasure, type StageProgress } from './runStages';
+import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type PipelineRunConfig, type StageProgress } from './runStages';
+
+export type { FbnetTrainSettings } from './runStages';
 
 /** Search settings of {@link searchFbnet}: `searchDnas` options without data and cost table. */
 export type FbnetSearchSettings = Omit<DnasOptions, 'train' | 'costTable' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'keepSupernet' | 'seed'>;
 
-/** Training settings of the chosen architecture: `trainModel` options without run control. */
-export type FbnetTrainSettings = Omit<TrainOptions, 'val' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'seed'>;
-
 /** Configuration of {@link searchFbnet}. Every field has a default (the embedded default setup). */
-export interface SearchFbnetConfig {
-  /** Run directory; created if missing. */
-  outDir: string;
-  /** ['fashion-mnist'] */
-  dataset?: MnistFamilyName;
-  /** Seed of everything (split, weights, noise, sampling) [0]. */
-  seed?: number;
-  /** Keep at most this many images per class in every split (quick runs and tests) [all]. */
-  limitPerClass?: number;
+export interface SearchFbnetConfig extends PipelineRunConfig<SearchFbnetProgress> {
   /** Cost in the loss: `latency` (an onnxruntime-node LUT measured here, or `lut.path`), `macs` or `params` ['latency']. */
   cost?: 'latency' | 'macs' | 'params';
   lut?: { path?: string; threads?: number; statistic?: 'median' | 'p10' };
   search?: FbnetSearchSettings;
   /** Architectures drawn from P_θ besides the argmax [6]. */
   samples?: number;
-  train?: Partial<FbnetTrainSettings>;
-  /** Continue a stopped run in `outDir` [false]. */
-  resume?: boolean;
-  onProgress?: (event: SearchFbnetProgress) => void;
-  signal?: AbortSignal;
 }
 
 /** Progress of the pipeline: stage starts and ends, plus the stages' own progress. */
@@ -113,10 +97,7 @@ function elapsed(t0: number) {
  */
 export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbnetResult> {
   const t0 = Date.now();
-  const { outDir: rawOutDir, resume: _resume, onProgress: _onProgress, signal: _signal, ...settings } = config;
-  if (typeof rawOutDir !== 'string' || rawOutDir === '') throw new PipelineError('INVALID_ARGUMENT', 'fbnas.searchFbnet', `config.outDir must be a directory path, got ${JSON.stringify(rawOutDir)}`);
-  validateConfig(SEARCH_FBNET_CONFIG_SCHEMA, settings, 'fbnas.searchFbnet', 'config');
-  const outDir = resolve(rawOutDir);
+  const outDir = checkPipelineConfig(config, SEARCH_FBNET_CONFIG_SCHEMA, 'fbnas.searchFbnet');
   const dataset = config.dataset ?? SEARCH_FBNET_DEFAULTS.dataset;
   const seed = config.seed ?? SEARCH_FBNET_DEFAULTS.seed;
   const costKind = config.cost ?? SEARCH_FBNET_DEFAULTS.cost;

@@ -1,17 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { archStats, encodeGenome, fbnet28Space, jointSpace, macsConstraint, recipeSpace, serializeArch, type Arch, type Genome, type RecipeSpaceOptions, type TrainingRecipe } from '@fbnas/search-space';
 import { buildModel, initBackend, loadMnistFamily, type MnistFamilyName } from '@fbnas/nn';
 import { costOfGenome, statCostTable } from '@fbnas/latency-model';
 import { constrainedIterativeOptimization, loadPredictor, mnistEvaluator, recipeSettings, type AccuracyPredictor, type CioRecord } from '@fbnas/predictor';
 import { adaptiveGa } from '@fbnas/evolution';
-import { validateConfig } from './configSchema';
 import { PipelineError } from './errors';
 import { SEARCH_FBNETV3_CONFIG_SCHEMA } from './schemas';
 import { writeFileAtomic, writeJsonAtomic } from './runFiles';
-import { RunStages, trainExportMeasure, type StageProgress } from './runStages';
-import type { FbnetTrainSettings } from './searchFbnet';
+import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type PipelineRunConfig, type StageProgress } from './runStages';
 import { writeRunReport } from './runReport';
 
 /** Constrained iterative optimization settings of {@link searchFbnetV3} (FBNetV3 stage 1). */
@@ -50,14 +48,7 @@ export interface FbnetV3EvolutionSettings {
 }
 
 /** Configuration of {@link searchFbnetV3}. Every field but `outDir` has a default. */
-export interface SearchFbnetV3Config {
-  outDir: string;
-  /** ['fashion-mnist'] */
-  dataset?: MnistFamilyName;
-  /** [0] */
-  seed?: number;
-  /** Keep at most this many images per class in every split of the final training and test [all]. */
-  limitPerClass?: number;
+export interface SearchFbnetV3Config extends PipelineRunConfig<SearchFbnetV3Progress> {
   /** Resource constraints: the largest multiply-adds (millions) of each family member [[3, 6, 12]]. */
   constraints?: number[];
   /** Index in `constraints` of the member that is trained from scratch, exported and measured [the last]. */
@@ -68,9 +59,6 @@ export interface SearchFbnetV3Config {
   evolution?: FbnetV3EvolutionSettings;
   /** Final training of the deployed member; its searched recipe sets optimizer, learning rate, weight decay, mixup and EMA. */
   train?: Partial<FbnetTrainSettings>;
-  resume?: boolean;
-  onProgress?: (event: SearchFbnetV3Progress) => void;
-  signal?: AbortSignal;
 }
 
 export type SearchFbnetV3Stage = 'cio' | 'evolve' | 'train' | 'export' | 'measure';
@@ -137,9 +125,8 @@ const API = 'fbnas.searchFbnetV3';
  */
 export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<SearchFbnetV3Result> {
   const t0 = Date.now();
-  const { outDir: rawOutDir, resume, onProgress, signal, ...settings } = config;
-  if (typeof rawOutDir !== 'string' || rawOutDir === '') throw new PipelineError('INVALID_ARGUMENT', API, `config.outDir must be a directory path, got ${JSON.stringify(rawOutDir)}`);
-  validateConfig(SEARCH_FBNETV3_CONFIG_SCHEMA, settings, API, 'config');
+  const outDir = checkPipelineConfig(config, SEARCH_FBNETV3_CONFIG_SCHEMA, API);
+  const { resume, onProgress, signal } = config;
   const D = SEARCH_FBNETV3_DEFAULTS;
   const dataset = config.dataset ?? D.dataset;
   const seed = config.seed ?? D.seed;
@@ -151,7 +138,6 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
   const evolution = { ...D.evolution, ...config.evolution };
   const train = { ...D.train, ...config.train };
   const emit = onProgress ?? (() => undefined);
-  const outDir = resolve(rawOutDir);
   const files = {
     config: join(outDir, 'config.json'),
     state: join(outDir, 'state.json'),

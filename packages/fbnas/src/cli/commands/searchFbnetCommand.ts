@@ -1,8 +1,8 @@
 import { searchFbnet, type SearchFbnetConfig, type SearchFbnetProgress } from '../../pipelines/searchFbnet';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from '../../pipelines/schemas';
-import { readConfigFlag } from '../configFlag';
+import { readPipelineFlags } from '../configFlag';
 import { commonProgress, progressLines, withSigint } from '../progress';
-import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
+import { choiceFlag, intFlag, type CliIo, type ParsedArgs } from '../io';
 
 /** Progress lines: stage starts/ends always; step lines every `every` steps (TTY: rewritten in place). */
 function progressPrinter(io: CliIo, tty: boolean) {
@@ -29,28 +29,20 @@ function progressPrinter(io: CliIo, tty: boolean) {
  * Flags override the config file, which overrides the defaults. JSON: the `SearchFbnetResult` (metrics.json).
  */
 export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  const out = args.flags.out;
-  if (typeof out !== 'string') throw new UsageError('search fbnet needs --out DIR');
-  const config = readConfigFlag<SearchFbnetConfig>(args, io, SEARCH_FBNET_CONFIG_SCHEMA, 'fbnas search fbnet --config');
+  const { out, config, shared } = readPipelineFlags<SearchFbnetConfig>(args, io, SEARCH_FBNET_CONFIG_SCHEMA, 'search fbnet');
   const search = { ...config.search };
-  const train = { ...config.train };
   if (args.flags.mode !== undefined) search.mode = choiceFlag(args, 'mode', ['hard', 'soft'] as const, 'hard');
   if (args.flags['search-epochs'] !== undefined) search.epochs = intFlag(args, 'search-epochs', 3);
   if (args.flags['search-steps'] !== undefined) search.maxStepsPerEpoch = intFlag(args, 'search-steps', 50);
-  if (args.flags['train-epochs'] !== undefined) train.epochs = intFlag(args, 'train-epochs', 2);
-  if (args.flags['train-steps'] !== undefined) train.maxStepsPerEpoch = intFlag(args, 'train-steps', 125);
   const tty = io.isTTY === true && !args.flags.json;
   return withSigint(io, 'fbnas search fbnet', out, async (signal) => {
     const result = await searchFbnet({
       ...config,
+      ...shared,
       outDir: out,
-      dataset: args.flags.dataset !== undefined ? choiceFlag(args, 'dataset', ['fashion-mnist', 'mnist'] as const, 'fashion-mnist') : config.dataset,
-      seed: args.flags.seed !== undefined ? intFlag(args, 'seed', 0) : config.seed,
       cost: args.flags.cost !== undefined ? choiceFlag(args, 'cost', ['latency', 'macs', 'params'] as const, 'latency') : config.cost,
       lut: typeof args.flags.lut === 'string' ? { ...config.lut, path: args.flags.lut } : config.lut,
       search,
-      train,
-      resume: args.flags.resume === true,
       signal,
       onProgress: args.flags.json ? undefined : progressPrinter(io, tty),
     });

@@ -1,8 +1,8 @@
 import { searchFbnetV3, type SearchFbnetV3Config, type SearchFbnetV3Progress } from '../../pipelines/searchFbnetV3';
 import { SEARCH_FBNETV3_CONFIG_SCHEMA } from '../../pipelines/schemas';
-import { readConfigFlag } from '../configFlag';
+import { readPipelineFlags } from '../configFlag';
 import { commonProgress, progressLines, withSigint } from '../progress';
-import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
+import { intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
 
 function progressPrinter(io: CliIo, tty: boolean) {
   const line = progressLines(io, tty);
@@ -37,26 +37,18 @@ function numberListFlag(args: ParsedArgs, name: string): number[] | undefined {
  * Flags override the config file, which overrides the defaults. JSON: the `SearchFbnetV3Result` (metrics.json).
  */
 export async function searchFbnetV3Command(args: ParsedArgs, io: CliIo): Promise<number> {
-  const out = args.flags.out;
-  if (typeof out !== 'string') throw new UsageError('search fbnetv3 needs --out DIR');
-  const config = readConfigFlag<SearchFbnetV3Config>(args, io, SEARCH_FBNETV3_CONFIG_SCHEMA, 'fbnas search fbnetv3 --config');
+  const { out, config, shared } = readPipelineFlags<SearchFbnetV3Config>(args, io, SEARCH_FBNETV3_CONFIG_SCHEMA, 'search fbnetv3');
   const cio = { ...config.cio };
-  const train = { ...config.train };
   if (args.flags.pool !== undefined) cio.poolSize = intFlag(args, 'pool', 400);
-  if (args.flags['train-epochs'] !== undefined) train.epochs = intFlag(args, 'train-epochs', 2);
-  if (args.flags['train-steps'] !== undefined) train.maxStepsPerEpoch = intFlag(args, 'train-steps', 125);
   const tty = io.isTTY === true && !args.flags.json;
   return withSigint(io, 'fbnas search fbnetv3', out, async (signal) => {
     const result = await searchFbnetV3({
       ...config,
+      ...shared,
       outDir: out,
-      dataset: args.flags.dataset !== undefined ? choiceFlag(args, 'dataset', ['fashion-mnist', 'mnist'] as const, 'fashion-mnist') : config.dataset,
-      seed: args.flags.seed !== undefined ? intFlag(args, 'seed', 0) : config.seed,
       constraints: numberListFlag(args, 'constraints') ?? config.constraints,
       deploy: args.flags.deploy !== undefined ? intFlag(args, 'deploy', 0) : config.deploy,
       cio,
-      train,
-      resume: args.flags.resume === true,
       signal,
       onProgress: args.flags.json ? undefined : progressPrinter(io, tty),
     });
