@@ -1,9 +1,10 @@
 // The one tsup configuration of every package: ESM + CJS + .d.ts from src/index.ts (tsup configs import it).
-/** @param {{ extra?: object[] }} [options] */
+// `entries` adds entry points next to index (e.g. a worker thread's script), named as in dist.
+/** @param {{ extra?: object[], entries?: Record<string, string> }} [options] */
 export function packageConfig(options = {}) {
   return [
     {
-      entry: ['src/index.ts'],
+      entry: { index: 'src/index.ts', ...(options.entries ?? {}) },
       format: ['esm', 'cjs'],
       dts: true,
       sourcemap: true,

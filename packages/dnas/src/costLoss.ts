@@ -9,7 +9,13 @@ import { DnasError } from './errors';
  */
 export type CostLoss =
   | { kind: 'fbnet'; alpha?: number; beta?: number; scale?: number | 'auto' }
-  | { kind: 'target'; target: number; weight?: number };
+  /**
+   * CE + weight · max(0, COST / target − 1); with `twoSided` CE + weight · |COST / target − 1| (TuNAS's
+   * absolute reward), which also pushes up when the expected cost falls under the target: with shared
+   * weights, cheap paths (skip) train fastest and win on cross-entropy alone, and a one-sided penalty lets
+   * the search collapse onto them.
+   */
+  | { kind: 'target'; target: number; weight?: number; twoSided?: boolean };
 
 /** The cost range of a table: fixed plus the cheapest, uniform-average and dearest choice per layer. */
 export function costRange(table: LayerwiseCostTable): { min: number; uniform: number; max: number } {
@@ -35,7 +41,7 @@ export const AUTO_COST_REFERENCE = 20;
 /** A resolved cost loss: a function of CE and the expected cost (both scalars) plus what was resolved. */
 export interface ResolvedCostLoss {
   kind: 'fbnet' | 'target';
-  describe: Record<string, number | string>;
+  describe: Record<string, number | string | boolean>;
   apply(ce: tf.Scalar, cost: tf.Scalar): tf.Scalar;
 }
 
@@ -49,10 +55,13 @@ export function resolveCostLoss(loss: CostLoss, table: LayerwiseCostTable, api =
     const weight = loss.weight ?? 1;
     if (!(loss.target > 0 && Number.isFinite(loss.target))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.target must be a positive number, got ${String(loss.target)}`);
     if (!(weight >= 0 && Number.isFinite(weight))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.weight must be a non-negative number, got ${String(loss.weight)}`);
+    const twoSided = loss.twoSided ?? false;
+    if (typeof twoSided !== 'boolean') throw new DnasError('INVALID_ARGUMENT', api, `costLoss.twoSided must be a boolean, got ${String(loss.twoSided)}`);
+    const excess = twoSided ? tf.abs : tf.relu;
     return {
       kind: 'target',
-      describe: { kind: 'target', target: loss.target, weight },
-      apply: (ce, cost) => tf.tidy(() => tf.add(ce, tf.mul(weight, tf.relu(tf.sub(tf.div(cost, loss.target), 1))))) as tf.Scalar,
+      describe: { kind: 'target', target: loss.target, weight, twoSided },
+      apply: (ce, cost) => tf.tidy(() => tf.add(ce, tf.mul(weight, excess(tf.sub(tf.div(cost, loss.target), 1))))) as tf.Scalar,
     };
   }
   if (loss.kind !== 'fbnet') throw new DnasError('INVALID_ARGUMENT', api, `costLoss.kind must be "fbnet" or "target", got ${JSON.stringify((loss as { kind: unknown }).kind)}`);

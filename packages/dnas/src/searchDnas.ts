@@ -33,6 +33,13 @@ export interface DnasOptions {
   warmupEpochs?: number;
   /** Share of the training images that trains the weights; the rest trains θ [0.8]. */
   weightShare?: number;
+  /**
+   * Hard mode: which path a weight step trains ['theta']. `theta` samples it from the Gumbel-softmax of θ
+   * (FBNet); `uniform` samples every layer's candidate uniformly (SPOS / FairNAS), so the weights of blocks
+   * θ disfavours keep training. With θ-sampling the shared weights of favoured (cheap) paths train fastest,
+   * which makes them win on cross-entropy too: the search can collapse onto skip blocks.
+   */
+  weightSampling?: 'theta' | 'uniform';
   /** [64] */
   batchSize?: number;
   /** Cap on weight steps per epoch (θ steps are capped in proportion); quick runs. */
@@ -90,7 +97,7 @@ export interface DnasResult {
   history: DnasEpochRecord[];
   resumedFromEpoch: number | null;
   /** The cost loss as resolved (the `auto` scale made explicit). */
-  costLoss: Record<string, number | string>;
+  costLoss: Record<string, number | string | boolean>;
   /** The trained supernet when `keepSupernet` was true (the caller disposes it), else null. */
   supernet: Supernet | null;
 }
@@ -117,6 +124,10 @@ export async function searchDnas(space: LayerwiseSpace, options: DnasOptions): P
   const epochs = o.epochs ?? 8;
   const warmupEpochs = o.warmupEpochs ?? 1;
   const weightShare = o.weightShare ?? 0.8;
+  const weightSampling = o.weightSampling ?? 'theta';
+  if (weightSampling !== 'theta' && weightSampling !== 'uniform') throw new DnasError('INVALID_ARGUMENT', api, `options.weightSampling must be "theta" or "uniform", got ${JSON.stringify(weightSampling)}`);
+  if (weightSampling === 'uniform' && (o.mode ?? 'hard') !== 'hard') throw new DnasError('INVALID_ARGUMENT', api, 'options.weightSampling "uniform" needs mode "hard" (soft mode runs every candidate)');
+  const uniform = weightSampling === 'uniform';
   const batchSize = o.batchSize ?? 64;
   checkNumber(api, 'epochs', epochs, 1, 1e6, true);
   checkNumber(api, 'warmupEpochs', warmupEpochs, 0, epochs, true);
@@ -199,7 +210,7 @@ export async function searchDnas(space: LayerwiseSpace, options: DnasOptions): P
         const gumbel = sampleGumbel(rng, space.layers.length, nCand);
         const lr = cosineWithWarmup(epoch * wSteps + s, totalWSteps, wLr, 0, 0);
         const { value, grads } = tf.variableGrads(
-          () => tf.tidy(() => softCrossEntropy(net.forward(batch.x, { training: true, tau, gumbel }).logits, softTargets(batch.labels, train.numClasses, 0, null))),
+          () => tf.tidy(() => softCrossEntropy(net.forward(batch.x, { training: true, tau, gumbel, uniform }).logits, softTargets(batch.labels, train.numClasses, 0, null))),
           wVars,
         );
         const v = (await value.data())[0];

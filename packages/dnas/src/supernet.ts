@@ -46,6 +46,11 @@ export interface SupernetForwardOptions {
   gumbel: Float32Array | null;
   /** Overrides the supernet's mode for this pass. */
   mode?: SupernetMode;
+  /**
+   * Hard mode: pick each layer's candidate uniformly (argmax of the Gumbel noise alone, θ ignored) and run it
+   * with weight 1, for weight steps that train every candidate equally (SPOS / FairNAS style).
+   */
+  uniform?: boolean;
 }
 
 /** The result of {@link Supernet.forward}. */
@@ -158,8 +163,9 @@ export function createSupernet(space: LayerwiseSpace, options: SupernetOptions =
       gumbel?.dispose();
       let sampled: number[] | null = null;
       let hostProbs: Float64Array | null = null;
+      const uniform = passMode === 'hard' && o.uniform === true;
       if (passMode === 'hard') {
-        const m = gumbelSoftmaxValues(theta.dataSync(), o.gumbel, o.tau, nCand);
+        const m = gumbelSoftmaxValues(uniform ? new Float32Array(space.layers.length * nCand) : theta.dataSync(), o.gumbel, o.tau, nCand);
         hostProbs = m;
         sampled = space.layers.map((l) => {
           let best = 0;
@@ -180,6 +186,7 @@ export function createSupernet(space: LayerwiseSpace, options: SupernetOptions =
           const row = tf.reshape(tf.slice(probs, [l.index, 0], [1, nCand]), [nCand]) as tf.Tensor1D;
           if (sampled && hostProbs) {
             const c = sampled[l.index];
+            if (uniform) return candidates[l.index][c](t, ctx);
             // straight-through: value 1, d/dm_c = 1
             const scale = tf.add(tf.slice(row, [c], [1]), 1 - hostProbs[l.index * nCand + c]);
             return tf.mul(candidates[l.index][c](t, ctx), scale) as tf.Tensor4D;

@@ -142,6 +142,11 @@ describe('latency-aware loss', () => {
     const target = resolveCostLoss({ kind: 'target', target: 10, weight: 2 }, table);
     expect(tf.tidy(() => target.apply(tf.scalar(1), tf.scalar(8)).dataSync()[0])).toBeCloseTo(1, 6);
     expect(tf.tidy(() => target.apply(tf.scalar(1), tf.scalar(15)).dataSync()[0])).toBeCloseTo(2, 6);
+    // two-sided: |COST / target - 1| on both sides of the target
+    const both = resolveCostLoss({ kind: 'target', target: 10, weight: 2, twoSided: true }, table);
+    expect(tf.tidy(() => both.apply(tf.scalar(1), tf.scalar(8)).dataSync()[0])).toBeCloseTo(1.4, 6);
+    expect(tf.tidy(() => both.apply(tf.scalar(1), tf.scalar(15)).dataSync()[0])).toBeCloseTo(2, 6);
+    expect(() => resolveCostLoss({ kind: 'target', target: 10, twoSided: 'yes' } as never, table)).toThrow(/costLoss\.twoSided must be a boolean, got yes/);
   });
 
   it('refuses units where log(cost) would not stay positive, and bad settings, with typed errors', () => {

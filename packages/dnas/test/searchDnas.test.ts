@@ -89,6 +89,8 @@ describe('searchDnas', () => {
     await expect(searchDnas(space, { train, costTable: { ...macs, layers: macs.layers.slice(1) } })).rejects.toThrow(/options\.costTable must have 4 layers x 9 candidates/);
     await expect(searchDnas(space, { train, costTable: macs, epochs: 0 })).rejects.toThrow(/options\.epochs must be an integer in \[1, 1000000\], got 0/);
     await expect(searchDnas(space, { train, costTable: macs, weightShare: 1.5 })).rejects.toThrow(/options\.weightShare/);
+    await expect(searchDnas(space, { train, costTable: macs, weightSampling: 'fair' as never })).rejects.toThrow(/options\.weightSampling must be "theta" or "uniform", got "fair"/);
+    await expect(searchDnas(space, { train, costTable: macs, mode: 'soft', weightSampling: 'uniform' })).rejects.toThrow(/needs mode "hard"/);
     await expect(searchDnas(space, { train, costTable: macs, batchSize: 512 })).rejects.toThrow(/too small for batchSize 512/);
     await expect(searchDnas(space, { train: { ...train, numClasses: 10 }, costTable: macs })).rejects.toThrow(/has 10 classes, tiny has 3/);
     await expect(searchDnas(space, { train, costTable: macs, batchSize: 32, temperature: { tau0: -1 } })).rejects.toThrow(/tau must be a positive finite number/);

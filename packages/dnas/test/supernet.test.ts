@@ -75,6 +75,40 @@ describe('createSupernet', () => {
     net.dispose();
   });
 
+  it('uniform weight sampling ignores theta: candidates are drawn uniformly and run with weight 1', async () => {
+    const net = createSupernet(space, { mode: 'hard', seed: 3 });
+    const forced = [0, 3, 8, 7];
+    net.theta.assign(forceTheta(forced));
+    const data = tinyData(4, 5);
+    const x = tf.tensor4d(data.images, [4, 8, 8, 1]);
+    const rng = createRng(11);
+    const counts = Array.from({ length: L }, () => new Array(C).fill(0));
+    let followsTheta = 0;
+    const draws = 90;
+    for (let k = 0; k < draws; k++) {
+      const gumbel = sampleGumbel(rng, L, C);
+      const u = net.forward(x, { training: false, tau: 1, gumbel, uniform: true });
+      const t = net.forward(x, { training: false, tau: 1, gumbel });
+      u.sampled!.forEach((c, l) => counts[l][c]++);
+      if (t.sampled!.join() === forced.join()) followsTheta++;
+      if (k === 0) {
+        // weight 1: the uniform pass equals the plain network of the sampled genome
+        const model = buildModel(space.toArch(u.sampled!), { seed: 9 });
+        model.loadWeights(childWeights(space, await net.exportWeights(), u.sampled!));
+        const expected = model.forward(x);
+        expect(tf.max(tf.abs(tf.sub(u.logits, expected))).dataSync()[0]).toBeLessThan(1e-4);
+        tf.dispose(expected);
+        model.dispose();
+      }
+      tf.dispose([u.logits, u.probs, t.logits, t.probs]);
+    }
+    expect(followsTheta).toBe(draws); // theta-sampling always takes the forced architecture
+    // uniform: every candidate of every layer shows up (expected 10 each; P(a given one never shows) ~ 3e-5)
+    for (const row of counts) expect(Math.min(...row)).toBeGreaterThan(0);
+    x.dispose();
+    net.dispose();
+  });
+
   it('soft mode mixes every candidate: all of them get a weight gradient (checkpointed recompute included)', () => {
     const net = createSupernet(space, { mode: 'soft', seed: 1 });
     const data = tinyData(8, 3);

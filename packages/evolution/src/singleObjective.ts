@@ -193,11 +193,16 @@ export async function adaptiveGa(space: SearchSpace, o: AdaptiveGaOptions): Prom
       break;
     }
   }
-  const ranked = [...run.history].sort((a, b) => b.fitness - a.fitness);
-  const top: Array<{ genome: Genome; fitness: number }> = [];
-  for (const r of ranked) {
-    if (top.length >= popSize) break;
-    if (!excluded.has(genomeKey(r.genome))) top.push({ genome: r.genome, fitness: r.fitness });
+  // The population is the top-K distinct genomes of everything evaluated; only when it holds excluded
+  // genomes does the top-K come from the whole history.
+  const kept = population.filter((m) => !excluded.has(genomeKey(m.genome)));
+  let top: Array<{ genome: Genome; fitness: number }> = kept.map((m) => ({ genome: m.genome, fitness: m.fitness }));
+  if (kept.length < population.length) {
+    top = [];
+    for (const r of [...run.history].sort((a, b) => b.fitness - a.fitness)) {
+      if (top.length >= popSize) break;
+      if (!excluded.has(genomeKey(r.genome))) top.push({ genome: r.genome, fitness: r.fitness });
+    }
   }
   return { ...finish(run), top, bestPerGeneration, stoppedBy };
 }

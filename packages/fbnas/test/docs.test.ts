@@ -8,9 +8,11 @@ const cases = readdirSync(docsDir)
   .filter((f) => f.endsWith('.md'))
   .flatMap((file) => extractSnippets(readFileSync(join(docsDir, file), 'utf8')).map((s) => [`${file}:${s.line}`, s.code] as const));
 // ```yaml blocks are configuration files; their first line names the file (`# fbnetv3-....yaml` for FBNetV3)
-const configs = readdirSync(docsDir)
+const configs: Array<readonly [string, string]> = readdirSync(docsDir)
   .filter((f) => f.endsWith('.md'))
-  .flatMap((file) => extractSnippets(readFileSync(join(docsDir, file), 'utf8'), 'yaml').map((s) => [`${file}:${s.line}`, s.code] as const));
+  .flatMap((file) => extractSnippets(readFileSync(join(docsDir, file), 'utf8'), 'yaml').map((s): readonly [string, string] => [`${file}:${s.line}`, s.code]))
+  // the recipes under docs/recipes are configuration files too
+  .concat(readdirSync(join(docsDir, 'recipes')).map((file): readonly [string, string] => [`recipes/${file}`, readFileSync(join(docsDir, 'recipes', file), 'utf8')]));
 
 describe('docs code blocks', () => {
   it('exist', () => {

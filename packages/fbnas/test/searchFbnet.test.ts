@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArch } from '@fbnas/search-space';
+import { fbnet28Space, parseArch } from '@fbnas/search-space';
+import { sampleArchitectures } from '@fbnas/dnas';
 import { loadLatencyLut } from '@fbnas/latency-model';
 import { readOnnxMetadata } from '@fbnas/export-onnx';
 import { stringify as stringifyYaml } from 'yaml';
 import { run } from './cliHarness';
-import { isPipelineError, searchFbnet } from '../src';
+import { isPipelineError, runReportData, searchFbnet } from '../src';
 
 let dir: string;
 beforeAll(() => {
@@ -29,7 +30,7 @@ describe('fbnas search fbnet', () => {
     expect(first.code).toBe(0);
     const result = JSON.parse(first.out);
     expect(Object.keys(result).sort()).toEqual(
-      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages'].sort(),
+      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages', 'valAccuracy'].sort(),
     );
     expect(result.genome).toHaveLength(22);
     expect(result.costMetric).toBe('onnxruntime-node_latency');
@@ -86,10 +87,27 @@ describe('fbnas search fbnet', () => {
     expect(count(/<polyline[^>]*class="series"/g)).toBe(4);
     expect(count(/<rect[^>]*class="block"/g)).toBe(26);
     expect(count(/<circle[^>]*class="point random"/g)).toBe(200);
-    expect(count(/<circle[^>]*class="point argmax"/g)).toBe(1);
+    expect(count(/<circle[^>]*class="point chosen"/g)).toBe(1); // the default deploys the argmax
     expect(count(/<polyline[^>]*class="front"/g)).toBe(1);
     expect((await run('report', join(dir, 'nowhere'))).err).toMatch(/metrics.json is missing; is this a finished search run directory\?/);
   }, 120_000);
+
+  it('deploys an architecture drawn from P_theta when asked, trained on two data-parallel workers', async () => {
+    const out = join(dir, 'sampled');
+    const r = await searchFbnet({ ...tiny, outDir: out, deploy: 'sample', train: { ...tiny.train, workers: 2 } });
+    const archs: Array<{ source: string; genome: number[] }> = JSON.parse(readFileSync(join(out, 'architectures.json'), 'utf8'));
+    // the first draw of the derive stage's seeded sampler (the argmax itself when the draw equals it)
+    const probs = JSON.parse(readFileSync(join(out, 'theta-history.json'), 'utf8')).history.at(-1).probs;
+    const [argmax, firstDraw] = sampleArchitectures(fbnet28Space(), probs, { count: 1, seed: 0 });
+    expect(r.genome).toEqual((firstDraw ?? argmax).genome);
+    expect(archs.some((a) => a.genome.join() === r.genome.join())).toBe(true);
+    expect(r.valAccuracy).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).train.workers).toBe(2);
+    // the report marks the trained architecture as chosen
+    expect(runReportData(out).derived.filter((d) => d.chosen)).toHaveLength(1);
+    const err = await searchFbnet({ ...tiny, outDir: join(dir, 'y'), deploy: 'sample', samples: 0 }).catch((e: unknown) => e);
+    expect(isPipelineError(err) && err.message).toBe('fbnas.searchFbnet: config.deploy "sample" needs config.samples >= 1, got 0');
+  }, 300_000);
 
   it('refuses to resume a run directory written with another configuration', async () => {
     const out = join(dir, 'run');

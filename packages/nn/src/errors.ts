@@ -8,7 +8,8 @@ export type NnErrorCode =
   | 'NON_FINITE'
   | 'CORRUPT_CHECKPOINT'
   | 'DATASET_UNAVAILABLE'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'WORKER_FAILED';
 
 /** The error class of `@fbnas/nn`; messages name the API, the argument and the value. */
 export class NnError extends Error {

@@ -141,6 +141,63 @@ describe('trainModel', () => {
   });
 });
 
+describe('trainModel with data-parallel workers', () => {
+  const options = { epochs: 4, batchSize: 32, learningRate: 0.1, seed: 3, mixup: 0.2, ema: 0.9, augment: { randomCrop: 1 }, workers: 2 };
+
+  it('learns on two worker threads, deterministically, without leaking tensors in the calling thread', async () => {
+    const before = tf.memory().numTensors;
+    const runs = [];
+    for (let k = 0; k < 2; k++) {
+      const model = buildModel(arch, { seed: 1, dropout: 0.1, stochasticDepth: 0.1 });
+      const r = await trainModel(model, toyData(512, 1), { ...options, val: toyData(128, 2) });
+      runs.push({ history: r.history.map((h) => ({ ...h, seconds: 0 })), weights: await model.exportWeights() });
+      model.dispose();
+    }
+    expect(runs[0].history[3].valAccuracy).toBeGreaterThan(0.8);
+    expect(runs[1]).toEqual(runs[0]);
+    expect(tf.memory().numTensors).toBe(before);
+    // another worker count is another run (shards see other BatchNorm statistics and random streams)
+    const single = buildModel(arch, { seed: 1, dropout: 0.1, stochasticDepth: 0.1 });
+    await trainModel(single, toyData(512, 1), { ...options, workers: 1 });
+    expect(await single.exportWeights()).not.toEqual(runs[0].weights);
+    single.dispose();
+  }, 120_000);
+
+  it('resumes a stopped two-worker run exactly as if never stopped', async () => {
+    const train = toyData(128, 5);
+    const straight = buildModel(arch, { seed: 4, dropout: 0.2 });
+    await trainModel(straight, train, options);
+    const path = join(dir, 'parallel.ckpt');
+    const first = buildModel(arch, { seed: 4, dropout: 0.2 });
+    const controller = new AbortController();
+    await expect(
+      trainModel(first, train, { ...options, checkpointPath: path, onProgress: (e) => e.type === 'epoch' && e.record.epoch === 1 && controller.abort(), signal: controller.signal }),
+    ).rejects.toThrow(/stopped at epoch 2 step 0; resume from/);
+    const second = buildModel(arch, { seed: 99, dropout: 0.2 });
+    const r = await trainModel(second, train, { ...options, checkpointPath: path, resume: true });
+    expect(r.resumedFromEpoch).toBe(2);
+    expect(await second.exportWeights()).toEqual(await straight.exportWeights());
+    await expect(trainModel(second, train, { ...options, workers: 1, checkpointPath: path, resume: true })).rejects.toThrow(/another architecture or options/);
+    [straight, first, second].forEach((m) => m.dispose());
+  }, 120_000);
+
+  it('stops on a non-finite loss in a worker with a typed error; validates the worker count', async () => {
+    const model = buildModel(arch, { seed: 5 });
+    const train = toyData(64, 6);
+    const bad: ImageDataset = { ...train, images: train.images.map((v, i) => (i === 100 ? NaN : v)) };
+    try {
+      await trainModel(model, bad, { epochs: 3, batchSize: 32, workers: 2 });
+      throw new Error('no throw');
+    } catch (err) {
+      expect(isNnError(err) && err.code).toBe('NON_FINITE');
+    }
+    for (const workers of [0, 1.5, 33]) {
+      await expect(trainModel(model, train, { epochs: 1, batchSize: 32, workers })).rejects.toThrow(new RegExp(`options.workers must be an integer in \\[1, batchSize = 32\\], got ${workers}`));
+    }
+    model.dispose();
+  }, 60_000);
+});
+
 describe('checkpoint files', () => {
   it('round-trip and detect corruption and truncation', () => {
     const path = join(dir, 'x.ckpt');

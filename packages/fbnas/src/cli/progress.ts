@@ -33,7 +33,7 @@ export function commonProgress(line: (text: string, transient: boolean) => void,
       if (tty || (e.step as number) % 25 === 0) line(`[train] epoch ${e.epoch as number} step ${(e.step as number) + 1}/${e.steps as number} loss ${(e.loss as number).toFixed(3)}`, true);
       return true;
     case 'train-epoch':
-      line(`[train] epoch ${e.epoch as number}: train loss ${(e.trainLoss as number).toFixed(4)}`, false);
+      line(`[train] epoch ${e.epoch as number}: train loss ${(e.trainLoss as number).toFixed(4)}${typeof e.valAccuracy === 'number' ? `, val accuracy ${(100 * e.valAccuracy).toFixed(2)}%` : ''}`, false);
       return true;
     default:
       return false;

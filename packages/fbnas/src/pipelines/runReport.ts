@@ -50,7 +50,8 @@ export function runReportData(runDir: string) {
     costUnit: history.costUnit,
     candidates: history.candidates,
     epochs: history.history.map((h) => ({ epoch: h.epoch, tau: h.tau, weightLoss: h.weightLoss, thetaLoss: h.thetaLoss, expectedCost: h.expectedCost, argmaxCost: h.argmaxCost, probs: h.probs })),
-    derived: derived.map((d) => ({ source: d.source, cost: d.cost, macs: d.macs })),
+    // `chosen`: the derived architecture that was trained (the argmax, or a draw with deploy: sample)
+    derived: derived.map((d) => ({ source: d.source, cost: d.cost, macs: d.macs, chosen: d.genome.join(',') === metrics.genome.join(',') })),
     random: random.map((r) => ({ cost: r.cost, macs: r.macs })),
     chosen: { cost: metrics.predictedCost, macs: stats.macs, testAccuracy: metrics.testAccuracy, measuredLatencyMs: metrics.measuredLatencyMs },
     network: networkLayers(arch),
@@ -119,16 +120,16 @@ lines('latency', [{ name: 'expected ' + D.costUnit, color: '#2ca02c', values: D.
 // 4. cost vs multiply-adds: random, sampled, chosen, Pareto front (low cost, high multiply-adds)
 (function () {
   const w = 460, h = 300, s = svg('pareto', w, h);
-  const pts = D.random.map((r) => ({ ...r, kind: 'random' })).concat(D.derived.map((d) => ({ ...d, kind: d.source })));
+  const pts = D.random.map((r) => ({ ...r, kind: 'random' })).concat(D.derived.map((d) => ({ ...d, kind: d.chosen ? 'chosen' : d.source })));
   const x = scale(0, Math.max(...pts.map((p) => p.cost)) * 1.05, 50, w - 20), y = scale(0, Math.max(...pts.map((p) => p.macs)) * 1.05, h - 30, 20);
   axes(s, w, h, D.costMetric + ' (' + D.costUnit + ')', 'multiply-adds');
-  const fill = { random: '#bbb', sample: '#1f77b4', argmax: '#d62728' };
+  const fill = { random: '#bbb', sample: '#1f77b4', argmax: '#9467bd', chosen: '#d62728' };
   pts.forEach((p) => el('circle', { cx: x(p.cost), cy: y(p.macs), r: p.kind === 'random' ? 2.5 : 4, fill: fill[p.kind], class: 'point ' + p.kind }, s));
   const sorted = [...pts].sort((a, b) => a.cost - b.cost || b.macs - a.macs);
   const front = []; let best = -1;
   for (const p of sorted) if (p.macs > best) { front.push(p); best = p.macs; }
   el('polyline', { points: front.map((p) => x(p.cost).toFixed(1) + ',' + y(p.macs).toFixed(1)).join(' '), fill: 'none', stroke: '#ff7f0e', 'stroke-width': 1.5, class: 'front' }, s);
-  [['random architectures', '#bbb'], ['sampled from P(theta)', '#1f77b4'], ['chosen (argmax)', '#d62728'], ['Pareto front', '#ff7f0e']].forEach(([t, c], i) => el('text', { x: 60, y: 30 + 13 * i, 'font-size': 10, fill: c }, s, t));
+  [['random architectures', '#bbb'], ['sampled from P(theta)', '#1f77b4'], ['argmax of P(theta)', '#9467bd'], ['chosen (trained)', '#d62728'], ['Pareto front', '#ff7f0e']].forEach(([t, c], i) => el('text', { x: 60, y: 30 + 13 * i, 'font-size': 10, fill: c }, s, t));
 })();
 document.body.setAttribute('data-rendered', 'true');
 `;

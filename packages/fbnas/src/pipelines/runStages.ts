@@ -45,7 +45,7 @@ export function checkPipelineConfig(config: PipelineRunConfig<never>, schema: Co
 export type StageProgress<S extends string> =
   | { type: 'stage'; stage: S; state: 'start' | 'done' | 'skipped'; seconds?: number }
   | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
-  | { type: 'train-epoch'; epoch: number; trainLoss: number };
+  | { type: 'train-epoch'; epoch: number; trainLoss: number; valAccuracy: number | null };
 
 interface RunState<S extends string> {
   fingerprint: string;
@@ -116,6 +116,8 @@ export class RunStages<S extends string> {
 
 /** What {@link trainExportMeasure} produced. */
 export interface TrainedModel {
+  /** Accuracy on the validation split after the last epoch (null for runs without one). */
+  valAccuracy: number | null;
   testAccuracy: number;
   testLoss: number;
   onnxMaxAbsDiff: number;
@@ -133,6 +135,8 @@ export async function trainExportMeasure(
     model: NnModel;
     arch: Arch;
     train: ImageDataset;
+    /** Evaluated after every epoch (progress and `valAccuracy`); the test split only once, at the end. */
+    val: ImageDataset;
     test: ImageDataset;
     trainOptions: Omit<TrainOptions, 'checkpointPath' | 'resume' | 'onProgress' | 'signal'>;
     files: { trainCheckpoint: string; weights: string; onnx: string };
@@ -145,16 +149,17 @@ export async function trainExportMeasure(
   const { model, arch, files, emit } = job;
   const trainedEarlier = run.isDone('train');
   const trained = await run.stage('train', async () => {
-    await trainModel(model, job.train, {
+    const r = await trainModel(model, job.train, {
       ...job.trainOptions,
+      val: job.val,
       checkpointPath: files.trainCheckpoint,
       resume: true,
       signal: job.signal,
-      onProgress: (e) => emit(e.type === 'step' ? { type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss } : { type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss }),
+      onProgress: (e) => emit(e.type === 'step' ? { type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss } : { type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss, valAccuracy: e.record.valAccuracy }),
     });
     const test = await evaluateModel(model, job.test);
     writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
-    return run.finish('train', { testAccuracy: test.accuracy, testLoss: test.loss });
+    return run.finish('train', { valAccuracy: r.history.at(-1)?.valAccuracy ?? null, testAccuracy: test.accuracy, testLoss: test.loss });
   });
   if (trainedEarlier) model.loadWeights(readCheckpoint(files.weights).groups.weights);
 
@@ -171,5 +176,5 @@ export async function trainExportMeasure(
     const t = await measureOnnxLatency(new Uint8Array(readFileSync(files.onnx)), input, { threads: job.threads, maxRepeats: 300 });
     return run.finish('measure', { medianMs: t.median, p10Ms: t.p10, samples: t.samples });
   });
-  return { testAccuracy: trained.testAccuracy, testLoss: trained.testLoss, onnxMaxAbsDiff: exported.maxAbsDiff, measuredLatencyMs: measured.medianMs };
+  return { valAccuracy: trained.valAccuracy ?? null, testAccuracy: trained.testAccuracy, testLoss: trained.testLoss, onnxMaxAbsDiff: exported.maxAbsDiff, measuredLatencyMs: measured.medianMs };
 }

@@ -34,6 +34,7 @@ export const TRAIN_SETTINGS_SCHEMA: ObjectSchema = {
     evalBatchSize: int(1),
     maxStepsPerEpoch: int(1, 'Cap on steps per epoch (quick runs).'),
     stopAfterEpochs: int(1),
+    workers: int(1, 'Data-parallel worker threads (one core each) [1].'),
   },
 };
 
@@ -58,6 +59,7 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
         epochs: int(1),
         warmupEpochs: int(0),
         weightShare: { type: 'number', min: 0, exclusiveMin: true, max: 1 },
+        weightSampling: { type: 'enum', values: ['theta', 'uniform'], description: 'Hard mode: the path of a weight step, drawn from theta (FBNet) or uniformly.' },
         batchSize: int(1),
         maxStepsPerEpoch: int(1),
         weightLearningRate: positive(),
@@ -70,13 +72,14 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
           tag: 'kind',
           variants: {
             fbnet: { type: 'object', properties: { kind: { type: 'string' }, alpha: positive(), beta: num(0), scale: { type: 'anyOf', options: [{ type: 'enum', values: ['auto'] }, positive()] } } },
-            target: { type: 'object', required: ['target'], properties: { kind: { type: 'string' }, target: positive(), weight: num(0) } },
+            target: { type: 'object', required: ['target'], properties: { kind: { type: 'string' }, target: positive(), weight: num(0), twoSided: { type: 'boolean' } } },
           },
         },
         augment,
       },
     },
     samples: int(0, 'Architectures drawn from P_theta besides the argmax.'),
+    deploy: { type: 'enum', values: ['argmax', 'sample'], description: 'The derived architecture that is trained, exported and measured.' },
     train: TRAIN_SETTINGS_SCHEMA,
   },
 };

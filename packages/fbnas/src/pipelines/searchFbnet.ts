@@ -14,6 +14,7 @@ import {
   type LatencyLut,
 } from '@fbnas/latency-model';
 import { sampleArchitectures, searchDnas, type DnasEpochRecord, type DnasOptions } from '@fbnas/dnas';
+import { PipelineError } from './errors';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from './schemas';
 import { writeRunReport } from './runReport';
 import { writeJsonAtomic, writeFileAtomic } from './runFiles';
@@ -32,6 +33,14 @@ export interface SearchFbnetConfig extends PipelineRunConfig<SearchFbnetProgress
   search?: FbnetSearchSettings;
   /** Architectures drawn from P_θ besides the argmax [6]. */
   samples?: number;
+  /**
+   * Which derived architecture is trained, exported and measured ['argmax']: `argmax` (the most likely block
+   * of every layer), or `sample` (FBNet's way: the first architecture drawn from P_θ). While P_θ is still
+   * flat the argmax is decided by small, systematic differences (with Adam, a latency term moves every
+   * layer's skip the same way) and can be far cheaper than anything P_θ draws; a draw follows P_θ's
+   * expected cost.
+   */
+  deploy?: 'argmax' | 'sample';
 }
 
 /** Progress of the pipeline: stage starts and ends, plus the stages' own progress. */
@@ -56,6 +65,8 @@ export interface SearchFbnetResult {
   costUnit: string;
   /** Cost of the chosen architecture in the cost table (LUT latency in ms for `latency`). */
   predictedCost: number;
+  /** Validation-split accuracy of the trained model (after its last epoch). */
+  valAccuracy: number | null;
   testAccuracy: number;
   testImages: number;
   /** Whole-model latency measured in onnxruntime-node, batch 1 (median ms). */
@@ -78,6 +89,7 @@ export const SEARCH_FBNET_DEFAULTS = {
   cost: 'latency' as const,
   search: { mode: 'hard', epochs: 4, warmupEpochs: 1, maxStepsPerEpoch: 50, batchSize: 64, thetaLearningRate: 0.05 } satisfies FbnetSearchSettings,
   samples: 6,
+  deploy: 'argmax' as 'argmax' | 'sample',
   train: {
     epochs: 2, maxStepsPerEpoch: 125, batchSize: 64, optimizer: 'sgd', learningRate: 0.1, warmupEpochs: 0.2, weightDecay: 5e-5, labelSmoothing: 0.1,
     augment: { randomCrop: 2 },
@@ -104,6 +116,8 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   const search: FbnetSearchSettings = { ...SEARCH_FBNET_DEFAULTS.search, ...config.search };
   const trainSettings: FbnetTrainSettings = { ...SEARCH_FBNET_DEFAULTS.train, ...config.train };
   const samples = config.samples ?? SEARCH_FBNET_DEFAULTS.samples;
+  const deploy = config.deploy ?? SEARCH_FBNET_DEFAULTS.deploy;
+  if (deploy === 'sample' && samples < 1) throw new PipelineError('INVALID_ARGUMENT', 'fbnas.searchFbnet', 'config.deploy "sample" needs config.samples >= 1, got 0');
   const emit = config.onProgress ?? (() => undefined);
   const files = {
     config: join(outDir, 'config.json'),
@@ -118,7 +132,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, train: trainSettings };
+  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, train: trainSettings };
   const run = new RunStages<SearchFbnetStage>('fbnas.searchFbnet', files.state, Object.values(files), resolved, config.resume === true, emit, [files.lut]);
   writeJsonAtomic(files.config, resolved);
   const { seconds } = run;
@@ -159,7 +173,9 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   const derived = await stage('derive', async () => {
     const list = sampleArchitectures(space, searched.probs, { count: samples, seed, costTable: table });
     writeJsonAtomic(files.architectures, list.map((a) => ({ source: a.source, genome: a.genome, logProb: a.logProb, cost: a.cost, macs: a.macs, params: a.params })));
-    const chosen = list[0];
+    // list = [argmax, ...distinct draws]; a first draw equal to the argmax was de-duplicated into it
+    const firstDraw = sampleArchitectures(space, searched.probs, { count: 1, seed, costTable: table }).at(-1) ?? list[0];
+    const chosen = deploy === 'argmax' ? list[0] : firstDraw;
     writeFileAtomic(files.arch, serializeArch({ ...chosen.arch, name: `fbnet-${dataset}-searched` }));
     return finish('derive', { genome: chosen.genome });
   });
@@ -169,7 +185,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   const model = buildModel(arch, { seed, dropout: 0.1 });
   try {
     const done = await trainExportMeasure(run, {
-      model, arch, train: data.train, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
+      model, arch, train: data.train, val: data.val, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
     });
     seconds.total = elapsed(t0);
@@ -185,6 +201,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       costMetric: table.metric,
       costUnit: table.unit,
       predictedCost: costOfGenome(table, derived.genome),
+      valAccuracy: done.valAccuracy,
       testAccuracy: done.testAccuracy,
       testImages: data.test.count,
       measuredLatencyMs: done.measuredLatencyMs,

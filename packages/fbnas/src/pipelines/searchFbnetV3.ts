@@ -92,6 +92,8 @@ export interface SearchFbnetV3Result {
   family: FbnetV3FamilyMember[];
   deployed: FbnetV3FamilyMember;
   arch: Arch;
+  /** Validation-split accuracy of the trained model (after its last epoch). */
+  valAccuracy: number | null;
   testAccuracy: number;
   testImages: number;
   measuredLatencyMs: number;
@@ -263,13 +265,14 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
   const model = buildModel(arch, { seed, ...settingsOfRecipe.build });
   try {
     const done = await trainExportMeasure(run, {
-      model, arch, train: data.train, test: data.test, trainOptions: { ...train, ...settingsOfRecipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
+      model, arch, train: data.train, val: data.val, test: data.test, trainOptions: { ...train, ...settingsOfRecipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
     });
     seconds.total = (Date.now() - t0) / 1000;
     const { ranked: _ranked, ...cioSummary } = searched;
     const result: SearchFbnetV3Result = {
       pipeline: 'fbnetv3', outDir, dataset, cio: cioSummary, family, deployed, arch,
+      valAccuracy: done.valAccuracy,
       testAccuracy: done.testAccuracy, testImages: data.test.count, measuredLatencyMs: done.measuredLatencyMs, onnxMaxAbsDiff: done.onnxMaxAbsDiff,
       files: { records: files.records, predictor: files.predictor, family: files.family, arch: files.arch, weights: files.weights, onnx: files.onnx, metrics: files.metrics, config: files.config, report: join(outDir, 'report.html') },
       seconds,

@@ -28,6 +28,8 @@ export type NamedWeights = Record<string, { shape: number[]; data: Float32Array 
 /** A built network: a forward function over seeded, named tfjs variables. */
 export interface NnModel {
   readonly arch: Arch;
+  /** The options it was built with (data-parallel workers rebuild replicas from them). */
+  readonly buildOptions: BuildModelOptions;
   /** Forward pass; NHWC float input `[N, H, W, C]` -> logits `[N, classes]`. */
   forward(x: tf.Tensor4D, options?: { training?: boolean; rng?: Rng }): tf.Tensor2D;
   /** Variables trained by gradients. */
@@ -105,6 +107,7 @@ export function buildModel(archInput: Arch, options: BuildModelOptions = {}): Nn
   const bnQueue = new BnUpdateQueue();
   const model: NnModel = {
     arch,
+    buildOptions: { ...options },
     forward(x, fwd = {}) {
       const [, h, w, c] = x.shape;
       if (h !== arch.inputSize || w !== arch.inputSize || c !== arch.inputChannels) {

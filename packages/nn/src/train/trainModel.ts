@@ -1,16 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { createRng, type RngState } from '@fbnas/search-space';
-import { epochOrder, makeBatch, type AugmentOptions } from '../data/batches';
+import { epochOrder, type AugmentOptions } from '../data/batches';
 import type { ImageDataset } from '../data/dataset';
 import { NnError } from '../errors';
-import type { NnModel } from '../model/buildModel';
+import type { NamedWeights, NnModel } from '../model/buildModel';
 import { readCheckpoint, writeCheckpoint } from './checkpointFile';
 import { evaluateModel } from './evaluateModel';
 import { cosineWithWarmup } from './learningRateSchedule';
 import { createOptimizer, type OptimizerName, type OptimizerOptions } from './optimizer';
-import { sampleBeta } from './sampleBeta';
-import { softCrossEntropy, softTargets } from './softTargetLoss';
+import { createDataParallelEngine } from './dataParallel';
+import { localEngine, type StepEngine, type StepRecipe } from './trainStep';
 import { createWeightEma, type WeightEma } from './weightEma';
 
 /** Options of {@link trainModel}; the FBNetV3 recipe knobs plus run control. Defaults in brackets. */
@@ -49,6 +48,13 @@ export interface TrainOptions {
   checkpointPath?: string;
   /** Continue from `checkpointPath` when it exists. */
   resume?: boolean;
+  /**
+   * Data-parallel worker threads [1]: each holds a replica on its own tfjs backend (one core each), every
+   * batch is split between them and their gradients averaged. Results are deterministic for a given seed
+   * and worker count but differ from a single-thread run (per-shard BatchNorm statistics, other random
+   * streams). Needs a model from `buildModel` and the package's worker entry (built package or sources).
+   */
+  workers?: number;
   onProgress?: (event: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -110,20 +116,23 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
   if (!Number.isInteger(stopAfter) || stopAfter < 1 || stopAfter > o.epochs) {
     throw new NnError('INVALID_ARGUMENT', api, `options.stopAfterEpochs must be an integer in [1, ${o.epochs}], got ${String(o.stopAfterEpochs)}`);
   }
+  const workers = o.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > batchSize) {
+    throw new NnError('INVALID_ARGUMENT', api, `options.workers must be an integer in [1, batchSize = ${batchSize}], got ${String(o.workers)}`);
+  }
   const stepsPerEpoch = Math.min(Math.floor(train.count / batchSize), o.maxStepsPerEpoch ?? Infinity);
   const totalSteps = stepsPerEpoch * o.epochs;
   const warmupSteps = Math.round((o.warmupEpochs ?? 0) * stepsPerEpoch);
   const wd = o.weightDecay ?? 5e-5;
   const optimizer = createOptimizer(optName, o.optimizerOptions);
   const ema: WeightEma | null = (o.ema ?? 0) > 0 ? createWeightEma(model, o.ema ?? 0) : null;
-  const vars = model.trainableVariables();
-  const decayed = vars.map((v) => v.rank >= 2);
   const rng = createRng(o.seed ?? 0);
   const print = fingerprint(model, o);
   let history: EpochRecord[] = [];
   let startEpoch = 0;
   let resumedFromEpoch: number | null = null;
   let lastGood: string | null = null;
+  let resumedOptimizer: NamedWeights | null = null;
 
   if (o.resume && o.checkpointPath && existsSync(o.checkpointPath)) {
     const ck = readCheckpoint(o.checkpointPath);
@@ -131,7 +140,8 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} was written by a run with another architecture or options; refusing to resume from it`);
     }
     model.loadWeights(ck.groups.weights);
-    optimizer.loadState(ck.groups.optimizer ?? {});
+    resumedOptimizer = ck.groups.optimizer ?? {};
+    optimizer.loadState(resumedOptimizer);
     if (ema && ck.groups.ema) ema.loadState(ck.groups.ema);
     rng.setState(ck.meta.rng as RngState);
     history = ck.meta.history as EpochRecord[];
@@ -140,8 +150,17 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
     lastGood = o.checkpointPath;
   }
 
+  const recipe: StepRecipe = { weightDecay: wd, labelSmoothing: o.labelSmoothing ?? 0, mixup: o.mixup ?? 0, augment: o.augment ?? null };
+  let engine: StepEngine | null = null;
   let steps = 0;
   try {
+    engine =
+      workers > 1
+        ? await createDataParallelEngine(model, train, rng, {
+            workers, build: model.buildOptions, recipe, optimizer: optName, optimizerOptions: o.optimizerOptions ?? {},
+            optimizerState: resumedOptimizer, ema: { decay: o.ema ?? 0, state: ema },
+          })
+        : localEngine(model, train, rng, recipe, optimizer, ema);
     for (let epoch = startEpoch; epoch < stopAfter; epoch++) {
       const t0 = Date.now();
       const order = epochOrder(train.count, rng);
@@ -153,36 +172,15 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         }
         const globalStep = epoch * stepsPerEpoch + s;
         lr = cosineWithWarmup(globalStep, totalSteps, baseLr, warmupSteps, o.minLearningRate ?? 0);
-        const batch = makeBatch(train, order.subarray(s * batchSize, (s + 1) * batchSize), o.augment ?? null, rng);
-        const mix = (o.mixup ?? 0) > 0 ? { lambda: sampleBeta(o.mixup ?? 0, o.mixup ?? 0, rng), perm: epochOrder(batch.labels.length, rng) } : null;
-        const { value, grads } = tf.variableGrads(
-          () =>
-            tf.tidy(() => {
-              let x = batch.x;
-              if (mix) x = tf.add(tf.mul(x, mix.lambda), tf.mul(tf.gather(x, tf.tensor1d(mix.perm, 'int32')), 1 - mix.lambda));
-              const logits = model.forward(x, { training: true, rng });
-              return softCrossEntropy(logits, softTargets(batch.labels, train.numClasses, o.labelSmoothing ?? 0, mix));
-            }),
-          vars,
-        );
-        const loss = (await value.data())[0];
+        const loss = await engine.step(order.subarray(s * batchSize, (s + 1) * batchSize), lr);
         if (!Number.isFinite(loss)) {
-          tf.dispose([value, batch.x, ...Object.values(grads)]);
-          model.discardBnUpdates();
           throw new NnError('NON_FINITE', api, `the loss became ${loss} at epoch ${epoch} step ${s}; ${lastGood ? `the last good checkpoint is ${lastGood}` : 'no checkpoint was written yet'}`);
         }
-        const g = vars.map((v, i) => {
-          const gi = grads[v.name];
-          return decayed[i] && wd > 0 ? tf.tidy(() => tf.add(gi, tf.mul(v, wd))) : gi;
-        });
-        optimizer.step(vars, g, lr);
-        model.commitBnUpdates();
-        ema?.update();
-        tf.dispose([value, batch.x, ...Object.values(grads), ...g]);
         lossSum += loss;
         steps++;
         o.onProgress?.({ type: 'step', epoch, step: s, stepsPerEpoch, loss, learningRate: lr });
       }
+      await engine.sync();
       let valAccuracy: number | null = null;
       let valLoss: number | null = null;
       if (o.val) {
@@ -196,7 +194,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       if (o.checkpointPath) {
         writeCheckpoint(o.checkpointPath, {
           meta: { fingerprint: print, epoch: epoch + 1, rng: rng.getState(), history },
-          groups: { weights: await model.exportWeights(), optimizer: await optimizer.exportState(), ...(ema ? { ema: await ema.exportState() } : {}) },
+          groups: { weights: await model.exportWeights(), optimizer: await engine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
         });
         lastGood = o.checkpointPath;
       }
@@ -208,6 +206,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       model.loadWeights(averaged);
     }
   } finally {
+    await engine?.dispose();
     optimizer.dispose();
     ema?.dispose();
   }

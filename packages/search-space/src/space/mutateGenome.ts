@@ -45,6 +45,17 @@ function mutateGene(d: Dimension, gene: number, rng: Rng): number {
   return next === gene ? Math.min(d.max, Math.max(d.min, d.log ? Math.exp(lo + rng.next() * (hi - lo)) : lo + rng.next() * (hi - lo))) : next;
 }
 
+/** Indices of the dimensions with more than one value, per space (spaces are immutable). */
+const mutableDims = new WeakMap<SearchSpace, number[]>();
+function mutableIndices(space: SearchSpace): number[] {
+  let m = mutableDims.get(space);
+  if (!m) {
+    m = space.dims.map((_, i) => i).filter((i) => dimensionSize(space.dims[i]) > 1);
+    mutableDims.set(space, m);
+  }
+  return m;
+}
+
 /**
  * A mutated copy of a genome; every gene stays inside its dimension.
  * @example
@@ -67,7 +78,7 @@ export function mutateGenome(space: SearchSpace, genome: Genome, rng: Rng, optio
     }
   });
   if (!changed && (options.atLeastOne ?? true)) {
-    const mutable = space.dims.map((d, i) => i).filter((i) => dimensionSize(space.dims[i]) > 1);
+    const mutable = mutableIndices(space);
     // A float draw can (rarely) land on the parent's value again: retry a few times.
     for (let attempt = 0; mutable.length > 0 && attempt < 16; attempt++) {
       const i = mutable[rng.int(mutable.length)];
