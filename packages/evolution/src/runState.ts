@@ -51,25 +51,28 @@ export class RunState {
     );
   }
 
-  /** Fitness of distinct genomes, evaluated in one batch (cached ones are free), capped by the budget. */
-  async evaluate(genomes: Genome[]): Promise<number[]> {
-    const keys = genomes.map(genomeKey);
+  /**
+   * Fitness of genomes, evaluated in one batch (cached ones are free, repeats scored once). `keys` (their
+   * `genomeKey`s, all different, e.g. from {@link RunState.feasibleKeyed}) saves recomputing them.
+   */
+  async evaluate(genomes: Genome[], keys?: string[]): Promise<number[]> {
+    const ks = keys ?? genomes.map(genomeKey);
     const fresh: Genome[] = [];
     const freshKeys: string[] = [];
-    const seen = new Set<string>();
-    keys.forEach((k, i) => {
-      if (!this.cache.has(k) && !seen.has(k)) {
-        seen.add(k);
-        fresh.push(genomes[i]);
-        freshKeys.push(k);
-      }
-    });
+    const seen = keys ? null : new Set<string>();
+    for (let i = 0; i < ks.length; i++) {
+      const k = ks[i];
+      if (this.cache.has(k) || seen?.has(k)) continue;
+      seen?.add(k);
+      fresh.push(genomes[i]);
+      freshKeys.push(k);
+    }
     const values = await callBatch(this.fitness, fresh, this.api, 'fitness');
-    fresh.forEach((g, i) => {
+    for (let i = 0; i < fresh.length; i++) {
       this.cache.set(freshKeys[i], values[i]);
-      this.history.push({ genome: g, fitness: values[i], index: this.history.length, generation: this.generation });
-    });
-    return keys.map((k) => this.cache.get(k) as number);
+      this.history.push({ genome: fresh[i], fitness: values[i], index: this.history.length, generation: this.generation });
+    }
+    return ks.map((k) => this.cache.get(k) as number);
   }
 
   /**
@@ -78,7 +81,13 @@ export class RunState {
    * `maxTries` candidates produce too few.
    */
   async feasible(count: number, make: () => Genome, options: { fresh?: boolean; maxTries?: number } = {}): Promise<Genome[]> {
+    return (await this.feasibleKeyed(count, make, options)).genomes;
+  }
+
+  /** {@link RunState.feasible} with the genomes' keys (all different). */
+  async feasibleKeyed(count: number, make: () => Genome, options: { fresh?: boolean; maxTries?: number } = {}): Promise<{ genomes: Genome[]; keys: string[] }> {
     const out: Genome[] = [];
+    const outKeys: string[] = [];
     const keys = new Set<string>();
     const maxTries = options.maxTries ?? 1000 * Math.max(count, 1);
     let tries = 0;
@@ -91,22 +100,25 @@ export class RunState {
         throw new EvolutionError('NO_FEASIBLE', this.api, `only ${out.length} of ${count} feasible${options.fresh ? ', unevaluated' : ''} genomes after ${tries} tries; relax the constraints`);
       }
       const batch: Genome[] = [];
+      const batchKeys: string[] = [];
       for (let i = 0; i < want; i++) {
         const g = make();
         const k = genomeKey(g);
         if (keys.has(k) || (options.fresh && this.cache.has(k))) continue;
         batch.push(g);
+        batchKeys.push(k);
         keys.add(k);
       }
       tries += want;
       const { feasible } = await checkConstraints(this.constraints, batch, this.api);
-      batch.forEach((g, i) => {
-        if (!feasible[i]) return;
+      for (let i = 0; i < batch.length && out.length < count; i++) {
+        if (!feasible[i]) continue;
         accepted++;
-        if (out.length < count) out.push(g);
-      });
+        out.push(batch[i]);
+        outKeys.push(batchKeys[i]);
+      }
     }
-    return out;
+    return { genomes: out, keys: outKeys };
   }
 
   randomGenome = (): Genome => sampleGenome(this.space, this.rng);

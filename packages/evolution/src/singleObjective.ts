@@ -165,7 +165,8 @@ export async function adaptiveGa(space: SearchSpace, o: AdaptiveGaOptions): Prom
   }
   const first = [...seeds, ...rest];
   const f0 = await run.evaluate(first);
-  let population = first.map((g, i) => ({ genome: g, fitness: f0[i] })).sort((a, b) => b.fitness - a.fitness);
+  // members carry their key, so a generation's merge does not recompute it
+  let population = first.map((g, i) => ({ genome: g, fitness: f0[i], key: genomeKey(g) })).sort((a, b) => b.fitness - a.fitness);
   const bestPerGeneration = [population[0]?.fitness ?? Number.NaN];
   progress(run, o);
   let stoppedBy: 'epsilon' | 'budget' = 'budget';
@@ -176,14 +177,14 @@ export async function adaptiveGa(space: SearchSpace, o: AdaptiveGaOptions): Prom
   };
   while (!run.done()) {
     run.generation++;
-    const children = await run.feasible(Math.min(nChildren, run.remaining()), () => {
+    const children = await run.feasibleKeyed(Math.min(nChildren, run.remaining()), () => {
       const p = tournament().genome;
       const base = run.rng.next() < crossoverRate ? crossoverGenomes(space, p, tournament().genome, run.rng) : p;
       return mutateGenome(space, base, run.rng, { rate: o.mutationRate });
     });
-    const f = await run.evaluate(children);
-    const merged = new Map(population.map((m) => [genomeKey(m.genome), m]));
-    children.forEach((g, i) => merged.set(genomeKey(g), { genome: g, fitness: f[i] }));
+    const f = await run.evaluate(children.genomes, children.keys);
+    const merged = new Map(population.map((m) => [m.key, m]));
+    children.genomes.forEach((g, i) => merged.set(children.keys[i], { genome: g, fitness: f[i], key: children.keys[i] }));
     population = [...merged.values()].sort((a, b) => b.fitness - a.fitness).slice(0, popSize);
     bestPerGeneration.push(population[0].fitness);
     progress(run, o);
@@ -195,7 +196,7 @@ export async function adaptiveGa(space: SearchSpace, o: AdaptiveGaOptions): Prom
   }
   // The population is the top-K distinct genomes of everything evaluated; only when it holds excluded
   // genomes does the top-K come from the whole history.
-  const kept = population.filter((m) => !excluded.has(genomeKey(m.genome)));
+  const kept = population.filter((m) => !excluded.has(m.key));
   let top: Array<{ genome: Genome; fitness: number }> = kept.map((m) => ({ genome: m.genome, fitness: m.fitness }));
   if (kept.length < population.length) {
     top = [];
