@@ -103,8 +103,8 @@ function elapsed(t0: number) {
 /**
  * FBNet end to end on Fashion-MNIST or MNIST with the 28x28 FBNet space: latency LUT (measured in
  * onnxruntime-node on this machine, 1 thread, or loaded) → DNAS → K sampled architectures + argmax → the
- * argmax trained from scratch → ONNX export checked against tfjs → whole-model latency measured in
- * onnxruntime-node. Every stage writes its result into `outDir` atomically; with `resume` a stopped run skips
+ * argmax (or a draw from P_θ, `deploy`) trained from scratch → ONNX export checked against tfjs →
+ * whole-model latency measured in onnxruntime-node. Every stage writes its result into `outDir` atomically; with `resume` a stopped run skips
  * finished stages and continues the interrupted one from its checkpoint.
  */
 export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbnetResult> {
