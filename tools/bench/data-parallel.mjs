@@ -4,6 +4,7 @@
 // in alternating rounds so that both see the same machine. Prints images/s for each and the speed-up.
 // Options: --steps N (40 per round), --rounds N (2), --batch N (128), --workers N (2).
 import { cpus } from 'node:os';
+import { MBCONV_FMNIST_ARCH } from '../examples/mbconvFmnistArch.mjs';
 import { parseArch } from '@fbnas/search-space';
 import { buildModel, initBackend, loadMnistFamily, trainModel } from '@fbnas/nn';
 
@@ -18,23 +19,7 @@ const workers = arg('workers', 2);
 
 const backend = await initBackend();
 const { train } = loadMnistFamily('fashion-mnist', { seed: 0 });
-const arch = parseArch({
-  name: 'mbconv-fmnist',
-  inputSize: 28,
-  inputChannels: 1,
-  blocks: [
-    { op: 'conv', channels: 16, kernel: 3 },
-    { op: 'ir', channels: 16, kernel: 3, expansion: 1 },
-    { op: 'ir', channels: 24, kernel: 3, expansion: 4, stride: 2 },
-    { op: 'ir', channels: 24, kernel: 3, expansion: 3 },
-    { op: 'ir', channels: 40, kernel: 5, expansion: 4, stride: 2, se: { gate: 'hsigmoid' }, activation: 'hswish' },
-    { op: 'ir', channels: 40, kernel: 5, expansion: 3, se: { gate: 'hsigmoid' }, activation: 'hswish' },
-    { op: 'ir', channels: 64, kernel: 3, expansion: 4, activation: 'hswish' },
-    { op: 'conv', channels: 256, kernel: 1, activation: 'hswish' },
-    { op: 'pool' },
-    { op: 'fc', channels: 10 },
-  ],
-});
+const arch = parseArch(MBCONV_FMNIST_ARCH);
 
 /** Seconds per step of one short training run (the worker start-up is timed separately). */
 async function timeRun(w) {

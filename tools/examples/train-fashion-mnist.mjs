@@ -3,6 +3,7 @@
 // --workers 2 trains data-parallel on two worker threads (one core each).
 // The test set is the fixed last 1,000 images per class (10,000); 5,000 training images are held out as
 // validation. Prints one JSON line at the end.
+import { MBCONV_FMNIST_ARCH } from './mbconvFmnistArch.mjs';
 import { parseArch, archStats } from '@fbnas/search-space';
 import { buildModel, evaluateModel, initBackend, loadMnistFamily, trainModel } from '@fbnas/nn';
 
@@ -20,23 +21,7 @@ const t0 = Date.now();
 const backend = await initBackend();
 console.log(`backend: ${backend.name}`);
 const { train, val, test } = loadMnistFamily('fashion-mnist', { seed });
-const arch = parseArch({
-  name: 'mbconv-fmnist',
-  inputSize: 28,
-  inputChannels: 1,
-  blocks: [
-    { op: 'conv', channels: 16, kernel: 3 },
-    { op: 'ir', channels: 16, kernel: 3, expansion: 1 },
-    { op: 'ir', channels: 24, kernel: 3, expansion: 4, stride: 2 },
-    { op: 'ir', channels: 24, kernel: 3, expansion: 3 },
-    { op: 'ir', channels: 40, kernel: 5, expansion: 4, stride: 2, se: { gate: 'hsigmoid' }, activation: 'hswish' },
-    { op: 'ir', channels: 40, kernel: 5, expansion: 3, se: { gate: 'hsigmoid' }, activation: 'hswish' },
-    { op: 'ir', channels: 64, kernel: 3, expansion: 4, activation: 'hswish' },
-    { op: 'conv', channels: 256, kernel: 1, activation: 'hswish' },
-    { op: 'pool' },
-    { op: 'fc', channels: 10 },
-  ],
-});
+const arch = parseArch(MBCONV_FMNIST_ARCH);
 const stats = archStats(arch);
 console.log(`${arch.name}: ${(stats.macs / 1e6).toFixed(2)} M multiply-adds, ${stats.params} params`);
 const model = buildModel(arch, { seed, dropout: 0.1 });

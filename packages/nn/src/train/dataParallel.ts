@@ -147,12 +147,11 @@ export async function createDataParallelEngine(model: NnModel, train: ImageDatas
       // EMA shadows of trainable weights are identical across replicas; only their statistics are averaged.
       const ema = parts[0].ema ? { ...parts[0].ema, ...meanWeights(parts.map((p) => pick(p.ema as NamedWeights, statNames))) } : null;
       await Promise.all(links.map((l) => l.call({ type: 'set-statistics', statistics, ema })));
-      const state = await links[0].call<{ weights: NamedWeights }>({ type: 'state' });
-      model.loadWeights(state.weights);
+      model.loadWeights(await links[0].call<NamedWeights>({ type: 'weights' }));
       if (s.ema.state && ema) s.ema.state.loadState(ema);
     },
     async optimizerState() {
-      return (await links[0].call<{ optimizer: NamedWeights }>({ type: 'state' })).optimizer;
+      return links[0].call<NamedWeights>({ type: 'optimizer' });
     },
     async dispose() {
       await Promise.all(links.map((l) => l.close()));

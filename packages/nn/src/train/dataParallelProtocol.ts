@@ -31,7 +31,8 @@ export type WorkerRequest =
   /** BatchNorm running statistics (and the EMA state), to be averaged over the replicas. */
   | { type: 'statistics' }
   | { type: 'set-statistics'; statistics: NamedWeights; ema: NamedWeights | null }
-  /** Weights, optimizer state and EMA state of this replica. */
-  | { type: 'state' };
+  /** This replica's weights, or its optimizer state. */
+  | { type: 'weights' }
+  | { type: 'optimizer' };
 
 export type WorkerReply = { ok: true; value: unknown } | { ok: false; code: string | null; message: string };

@@ -90,10 +90,10 @@ async function handle(req: WorkerRequest): Promise<{ value: unknown; transfer?: 
       if (r.ema && req.ema) r.ema.loadState(req.ema);
       return { value: null };
     }
-    case 'state': {
-      const r = need();
-      return { value: { weights: await r.model.exportWeights(), optimizer: await r.optimizer.exportState(), ema: r.ema ? await r.ema.exportState() : null } };
-    }
+    case 'weights':
+      return { value: await need().model.exportWeights() };
+    case 'optimizer':
+      return { value: await need().optimizer.exportState() };
   }
 }
 
