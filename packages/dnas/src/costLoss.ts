@@ -3,19 +3,32 @@ import type { LayerwiseCostTable } from '@fbnas/latency-model';
 import { DnasError } from './errors';
 
 /**
+ * Which per-layer candidate weights COST is the expectation under.
+ * - `relaxed`: the Gumbel-softmax weights m = softmax((θ + g) / τ) of the step's forward pass (FBNet's LAT,
+ *   fbnet-family.md §1.3). At the high early temperatures (τ0 = 5) m is close to uniform whatever θ is, so this
+ *   COST barely follows P_θ: it stays near the uniform average while P_θ's expected cost moves away.
+ * - `policy`: P_θ = softmax(θ) itself (no noise, no temperature), the distribution the architectures are drawn
+ *   from: a budget on it is a budget on what the search returns.
+ */
+export type CostExpectation = 'relaxed' | 'policy';
+
+/**
  * How the architecture's cost enters the loss of the θ step.
- * - `fbnet` (default): CE · α · (log(scale · COST))^β (FBNet, fbnet-family.md §1.3; α 0.2, β 0.6). β = 0 ignores the cost.
- * - `target`: CE + weight · max(0, COST / target - 1), a penalty above a cost budget (in the table's unit).
+ * - `fbnet` (default): CE · α · (log(scale · COST))^β (FBNet, fbnet-family.md §1.3; α 0.2, β 0.6). β = 0 ignores
+ *   the cost. COST under the `relaxed` weights by default (as FBNet).
+ * - `target`: CE + weight · max(0, COST / target - 1), a penalty above a cost budget (in the table's unit). COST
+ *   under `policy` (P_θ) by default: measured under the relaxed weights, a 0.65 ms target on a space whose uniform
+ *   average is 0.72 ms kept pushing down while P_θ's expected cost fell from 0.76 to 0.42 ms (weight 50).
  */
 export type CostLoss =
-  | { kind: 'fbnet'; alpha?: number; beta?: number; scale?: number | 'auto' }
+  | { kind: 'fbnet'; alpha?: number; beta?: number; scale?: number | 'auto'; expectation?: CostExpectation }
   /**
    * CE + weight · max(0, COST / target − 1); with `twoSided` CE + weight · |COST / target − 1| (TuNAS's
    * absolute reward), which also pushes up when the expected cost falls under the target: with shared
    * weights, cheap paths (skip) train fastest and win on cross-entropy alone, and a one-sided penalty lets
    * the search collapse onto them.
    */
-  | { kind: 'target'; target: number; weight?: number; twoSided?: boolean };
+  | { kind: 'target'; target: number; weight?: number; twoSided?: boolean; expectation?: CostExpectation };
 
 /** The cost range of a table: fixed plus the cheapest, uniform-average and dearest choice per layer. */
 export function costRange(table: LayerwiseCostTable): { min: number; uniform: number; max: number } {
@@ -41,6 +54,8 @@ export const AUTO_COST_REFERENCE = 20;
 /** A resolved cost loss: a function of CE and the expected cost (both scalars) plus what was resolved. */
 export interface ResolvedCostLoss {
   kind: 'fbnet' | 'target';
+  /** The candidate weights COST is computed under (see {@link CostExpectation}). */
+  expectation: CostExpectation;
   describe: Record<string, number | string | boolean>;
   apply(ce: tf.Scalar, cost: tf.Scalar): tf.Scalar;
 }
@@ -51,6 +66,10 @@ export function resolveCostLoss(loss: CostLoss, table: LayerwiseCostTable, api =
   if (!(range.min > 0 && Number.isFinite(range.max))) {
     throw new DnasError('INVALID_ARGUMENT', api, `costTable must have positive finite costs (cheapest architecture ${range.min}, dearest ${range.max})`);
   }
+  const expectation = loss.expectation ?? (loss.kind === 'target' ? 'policy' : 'relaxed');
+  if (expectation !== 'relaxed' && expectation !== 'policy') {
+    throw new DnasError('INVALID_ARGUMENT', api, `costLoss.expectation must be "relaxed" or "policy", got ${JSON.stringify(loss.expectation)}`);
+  }
   if (loss.kind === 'target') {
     const weight = loss.weight ?? 1;
     if (!(loss.target > 0 && Number.isFinite(loss.target))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.target must be a positive number, got ${String(loss.target)}`);
@@ -60,7 +79,8 @@ export function resolveCostLoss(loss: CostLoss, table: LayerwiseCostTable, api =
     const excess = twoSided ? tf.abs : tf.relu;
     return {
       kind: 'target',
-      describe: { kind: 'target', target: loss.target, weight, twoSided },
+      expectation,
+      describe: { kind: 'target', target: loss.target, weight, twoSided, expectation },
       apply: (ce, cost) => tf.tidy(() => tf.add(ce, tf.mul(weight, excess(tf.sub(tf.div(cost, loss.target), 1))))) as tf.Scalar,
     };
   }
@@ -81,7 +101,8 @@ export function resolveCostLoss(loss: CostLoss, table: LayerwiseCostTable, api =
   }
   return {
     kind: 'fbnet',
-    describe: { kind: 'fbnet', alpha, beta, scale },
+    expectation,
+    describe: { kind: 'fbnet', alpha, beta, scale, expectation },
     apply: (ce, cost) => tf.tidy(() => (beta === 0 ? tf.mul(ce, alpha) : tf.mul(tf.mul(ce, alpha), tf.pow(tf.log(tf.mul(cost, scale)), beta)))) as tf.Scalar,
   };
 }

@@ -3,7 +3,7 @@ export type { DnasErrorCode } from './errors';
 export { gumbelSoftmax, gumbelSoftmaxValues, sampleGumbel, temperatureAt } from './gumbelSoftmax';
 export type { TemperatureSchedule } from './gumbelSoftmax';
 export { AUTO_COST_REFERENCE, costRange, resolveCostLoss } from './costLoss';
-export type { CostLoss, ResolvedCostLoss } from './costLoss';
+export type { CostExpectation, CostLoss, ResolvedCostLoss } from './costLoss';
 export { createSupernet } from './supernet';
 export type { Supernet, SupernetForwardOptions, SupernetMode, SupernetOptions, SupernetOutput } from './supernet';
 export { searchDnas } from './searchDnas';

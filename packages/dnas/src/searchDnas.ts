@@ -114,7 +114,8 @@ function checkNumber(api: string, key: string, v: number, lo: number, hi: number
 /**
  * FBNet's differentiable architecture search (fbnet-family.md §1.3–1.5) on a layer-wise space: every epoch
  * trains the supernet weights on their split (SGD, CE), then — after the warm-up — θ on the other split
- * (Adam, CE · α · (log LAT)^β with LAT the expected cost under the Gumbel-softmax relaxation), with τ annealed
+ * (Adam, CE · α · (log LAT)^β with LAT the expected cost under the Gumbel-softmax relaxation, or a cost target
+ * on P_θ's expected cost, see {@link CostLoss}), with τ annealed
  * per epoch. Seeded and resumable: with `checkpointPath` + `resume` a killed run continues from its last
  * completed epoch and ends exactly as an uninterrupted one.
  */
@@ -246,7 +247,7 @@ export async function searchDnas(space: LayerwiseSpace, options: DnasOptions): P
               tf.tidy(() => {
                 const out = net.forward(batch.x, { training: true, tau, gumbel });
                 const ce = softCrossEntropy(out.logits, softTargets(batch.labels, train.numClasses, 0, null));
-                return loss.apply(ce, expectedCostTf(costTable, out.probs));
+                return loss.apply(ce, expectedCostTf(costTable, loss.expectation === 'policy' ? (tf.softmax(net.theta) as tf.Tensor2D) : out.probs));
               }),
             [net.theta],
           );

@@ -147,6 +147,11 @@ describe('latency-aware loss', () => {
     expect(tf.tidy(() => both.apply(tf.scalar(1), tf.scalar(8)).dataSync()[0])).toBeCloseTo(1.4, 6);
     expect(tf.tidy(() => both.apply(tf.scalar(1), tf.scalar(15)).dataSync()[0])).toBeCloseTo(2, 6);
     expect(() => resolveCostLoss({ kind: 'target', target: 10, twoSided: 'yes' } as never, table)).toThrow(/costLoss\.twoSided must be a boolean, got yes/);
+    // the expected cost is taken under P_theta for a target, under the relaxed weights for FBNet's loss
+    expect(both.expectation).toBe('policy');
+    expect(resolveCostLoss({ kind: 'fbnet' }, table).expectation).toBe('relaxed');
+    expect(resolveCostLoss({ kind: 'target', target: 10, expectation: 'relaxed' }, table).describe.expectation).toBe('relaxed');
+    expect(() => resolveCostLoss({ kind: 'target', target: 10, expectation: 'mean' } as never, table)).toThrow(/costLoss\.expectation must be "relaxed" or "policy", got "mean"/);
   });
 
   it('refuses units where log(cost) would not stay positive, and bad settings, with typed errors', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { costOfGenome, statCostTable } from '@fbnas/latency-model';
 import { initBackend } from '@fbnas/nn';
-import { isDnasError, sampleArchitectures, searchDnas, type DnasProgress } from '../src';
+import { costRange, isDnasError, sampleArchitectures, searchDnas, type DnasProgress } from '../src';
 import { tinyData, tinySpace } from './fixtures/tinySearch';
 
 const root = join(__dirname, '..', '..', '..');
@@ -67,6 +67,26 @@ describe('searchDnas', () => {
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(4);
     expect(events.some((e) => e.type === 'step' && e.phase === 'theta')).toBe(true);
     expect(withCost.supernet).toBeNull();
+  }, 120_000);
+
+  it('a two-sided cost target on P_theta holds the expected cost near the target; on the relaxed weights it overshoots', async () => {
+    const train = tinyData(480, 3);
+    const range = costRange(macs);
+    const target = range.min + 0.6 * (range.uniform - range.min);
+    const run = (expectation: 'policy' | 'relaxed') =>
+      searchDnas(space, {
+        train, costTable: macs, epochs: 6, warmupEpochs: 1, batchSize: 32, seed: 2, thetaLearningRate: 0.1,
+        costLoss: { kind: 'target', target, weight: 20, twoSided: true, expectation },
+      });
+    const policy = await run('policy');
+    const relaxed = await run('relaxed');
+    expect(policy.costLoss.expectation).toBe('policy');
+    const ratio = (r: typeof policy) => r.history[r.history.length - 1].expectedCost / target;
+    // both start above the target (uniform theta); at tau near 5 the relaxed weights stay near uniform, so
+    // their cost stays above the target and keeps pushing P_theta down past it
+    expect(policy.history[0].expectedCost).toBeGreaterThan(1.3 * target);
+    expect(Math.abs(ratio(policy) - 1)).toBeLessThan(0.2);
+    expect(Math.abs(ratio(relaxed) - 1)).toBeGreaterThan(Math.abs(ratio(policy) - 1) + 0.1);
   }, 120_000);
 
   it('refuses a checkpoint written by another search, and stops on abort with a typed error', async () => {

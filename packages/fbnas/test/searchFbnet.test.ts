@@ -63,7 +63,7 @@ describe('fbnas search fbnet', () => {
     // the human-readable form names the architecture, accuracy, latency and files
     const human = await run('search', 'fbnet', '--out', out, '--config', config, '--resume');
     expect(human.out).toMatch(/architecture \(22 searched layers\): /);
-    expect(human.out).toMatch(/test accuracy \d+\.\d\d% \(fashion-mnist test split, 300 images\)/);
+    expect(human.out).toMatch(/test accuracy \d+\.\d\d% \(fashion-mnist test split, 300 images\).*; 1 training epoch$/m);
     expect(human.out).toMatch(/latency \d+\.\d+ ms measured in onnxruntime-node/);
     expect(human.out).toContain(join(out, 'model.onnx'));
     expect(human.out).toContain(`report: ${join(out, 'report.html')}`);
@@ -92,9 +92,15 @@ describe('fbnas search fbnet', () => {
     expect((await run('report', join(dir, 'nowhere'))).err).toMatch(/metrics.json is missing; is this a finished search run directory\?/);
   }, 120_000);
 
-  it('deploys an architecture drawn from P_theta when asked, trained on two data-parallel workers', async () => {
+  it('deploys an architecture drawn from P_theta when asked, trained on two data-parallel workers within a run budget', async () => {
     const out = join(dir, 'sampled');
-    const r = await searchFbnet({ ...tiny, outDir: out, deploy: 'sample', train: { ...tiny.train, workers: 2 } });
+    const events: Array<{ type: string }> = [];
+    // a budget already spent by the search: the training gets the minimum, one epoch of the three allowed
+    const r = await searchFbnet({ ...tiny, outDir: out, deploy: 'sample', budgetMinutes: 0.001, train: { ...tiny.train, epochs: 3, workers: 2 }, onProgress: (e) => events.push(e) });
+    expect(r.trainEpochs).toBe(1);
+    expect(events.filter((e) => e.type === 'train-budget')).toEqual([expect.objectContaining({ epochs: 1 })]);
+    expect(events.filter((e) => e.type === 'train-epoch')).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).trainEpochs).toBe(1);
     const archs: Array<{ source: string; genome: number[] }> = JSON.parse(readFileSync(join(out, 'architectures.json'), 'utf8'));
     // the first draw of the derive stage's seeded sampler (the argmax itself when the draw equals it)
     const probs = JSON.parse(readFileSync(join(out, 'theta-history.json'), 'utf8')).history.at(-1).probs;
@@ -140,5 +146,10 @@ describe('fbnas search fbnet', () => {
     const m = await run('search', 'fbnet', '--out', join(dir, 'x'), '--mode', 'fuzzy');
     expect(m.code).toBe(2);
     expect(m.err).toMatch(/--mode must be one of hard, soft, got "fuzzy"/);
+    const b = await run('search', 'fbnet', '--out', join(dir, 'x'), '--budget-minutes', '-5');
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/--budget-minutes must be a positive number, got "-5"/);
+    const bs = await searchFbnet({ outDir: join(dir, 'x'), budgetMinutes: 0 }).catch((e: unknown) => e);
+    expect(isPipelineError(bs) && bs.message).toMatch(/config is invalid: budgetMinutes must be a finite number > 0, got 0/);
   });
 });

@@ -9,7 +9,8 @@ export type NnErrorCode =
   | 'CORRUPT_CHECKPOINT'
   | 'DATASET_UNAVAILABLE'
   | 'ABORTED'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  | 'OUT_OF_MEMORY';
 
 /** The error class of `@fbnas/nn`; messages name the API, the argument and the value. */
 export class NnError extends Error {

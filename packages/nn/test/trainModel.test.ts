@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, parseArch } from '@fbnas/search-space';
-import { buildModel, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
+import { budgetedEpochs, buildModel, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
 
 const arch = parseArch({
   inputSize: 8,
@@ -70,6 +71,39 @@ describe('trainModel', () => {
     await expect(trainModel(early, toyData(128, 1), { ...options, stopAfterEpochs: 5 })).rejects.toThrow(/options.stopAfterEpochs must be an integer in \[1, 4\], got 5/);
     full.dispose();
     early.dispose();
+  }, 60_000);
+
+  it('budgetedEpochs: the whole epochs that fit in the time left, between 1 and the cap', () => {
+    const t = { budgetSeconds: 100, elapsedSeconds: 10, stepsTaken: 20, stepSeconds: 0.1, stepsPerEpoch: 100, evalSeconds: 1, cap: 50 };
+    // (0.95 * 100 - 10 + 20 * 0.1) / (0.1 * 100 + 1) = 87 / 11
+    expect(budgetedEpochs(t)).toBe(7);
+    expect(budgetedEpochs({ ...t, cap: 5 })).toBe(5);
+    expect(budgetedEpochs({ ...t, budgetSeconds: 1 })).toBe(1);
+    expect(budgetedEpochs({ ...t, evalSeconds: 0 })).toBe(8);
+  });
+
+  it('a time budget fixes the epoch count after the timed steps: a large one trains the cap exactly like a plain run, a tiny one one epoch, kept on resume', async () => {
+    const train = toyData(128, 1);
+    // 8 steps per epoch, all timed; the 1-epoch warm-up covers them, so the schedules agree
+    const options = { epochs: 3, batchSize: 16, learningRate: 0.1, warmupEpochs: 1, seed: 2 };
+    const plain = await trainModel(buildModel(arch, { seed: 6 }), train, options);
+    const large = await trainModel(buildModel(arch, { seed: 6 }), train, { ...options, timeBudgetSeconds: 1e6 });
+    expect(large.epochs).toBe(3);
+    expect(large.history.map((h) => ({ ...h, seconds: 0 }))).toEqual(plain.history.map((h) => ({ ...h, seconds: 0 })));
+    const path = join(dir, 'budget.ckpt');
+    const tinyOptions = { ...options, timeBudgetSeconds: 1e-6, checkpointPath: path, resume: true };
+    const tiny = await trainModel(buildModel(arch, { seed: 6 }), train, tinyOptions);
+    expect(tiny.epochs).toBe(1);
+    expect(tiny.history).toHaveLength(1);
+    expect(readCheckpoint(path).meta.epochs).toBe(1);
+    // resumed with more time left (as a resumed pipeline is): the checkpoint's epoch count holds
+    const again = await trainModel(buildModel(arch, { seed: 6 }), train, { ...tinyOptions, timeBudgetSeconds: 1e6 });
+    expect(again).toMatchObject({ epochs: 1, resumedFromEpoch: 1, steps: 0 });
+    // a plain run does not resume a budgeted one
+    await expect(trainModel(buildModel(arch, { seed: 6 }), train, { ...tinyOptions, timeBudgetSeconds: undefined })).rejects.toThrow(/refusing to resume/);
+    for (const bad of [0, -1, Number.NaN]) {
+      await expect(trainModel(buildModel(arch), train, { ...options, timeBudgetSeconds: bad })).rejects.toThrow(new RegExp(`options.timeBudgetSeconds must be a positive number, got ${bad}`));
+    }
   }, 60_000);
 
   it('leaves tf.memory().numTensors unchanged over 200 steps', async () => {
@@ -196,6 +230,20 @@ describe('trainModel with data-parallel workers', () => {
     }
     model.dispose();
   }, 60_000);
+
+  it('a step that does not fit the 4 GB wasm heap fails with a typed OUT_OF_MEMORY error naming the batch', () => {
+    // in a child process: the backend is unusable after the failure
+    const root = join(__dirname, '..', '..', '..');
+    const run = spawnSync(process.execPath, ['--conditions=@fbnas/source', '--import', join(root, 'tools', 'ts-run', 'register.mjs'), join(__dirname, 'fixtures', 'outOfMemory.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+    expect(out).toMatchObject({ name: 'NnError', code: 'OUT_OF_MEMORY' });
+    expect(out.message).toMatch(/^fbnas\.trainModel: a training step on 512 images ran out of the wasm heap .*smaller batchSize/);
+  }, 120_000);
 });
 
 describe('checkpoint files', () => {

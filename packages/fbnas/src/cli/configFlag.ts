@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { ConfigSchema } from '../pipelines/configSchema';
 import { parseConfigText, validateConfig } from '../pipelines/configSchema';
-import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from './io';
+import { choiceFlag, intFlag, positiveFlag, UsageError, type CliIo, type ParsedArgs } from './io';
 import type { PipelineRunConfig } from '../pipelines/runStages';
 
 /** Set `path` (dotted, e.g. `search.costLoss.beta`) to `value` in a plain object, creating objects on the way. */
@@ -46,9 +46,14 @@ export function readConfigFlag<T>(args: ParsedArgs, io: CliIo, schema: ConfigSch
 
 /**
  * What both `search` commands read the same way: `--out DIR` (required), the config file and `--set`s, and the
- * flags `--dataset`, `--seed`, `--train-epochs`, `--train-steps`, `--resume` (flags override the file).
+ * flags `--dataset`, `--seed`, `--train-epochs`, `--train-steps`, `--budget-minutes`, `--resume` (flags override the file).
  */
-export function readPipelineFlags<T extends PipelineRunConfig<never>>(args: ParsedArgs, io: CliIo, schema: ConfigSchema, command: string): { out: string; config: Partial<T>; shared: Pick<T, 'dataset' | 'seed' | 'train' | 'resume'> } {
+export function readPipelineFlags<T extends PipelineRunConfig<never>>(
+  args: ParsedArgs,
+  io: CliIo,
+  schema: ConfigSchema,
+  command: string,
+): { out: string; config: Partial<T>; shared: Pick<T, 'dataset' | 'seed' | 'train' | 'resume' | 'budgetMinutes'> } {
   const out = args.flags.out;
   if (typeof out !== 'string') throw new UsageError(`${command} needs --out DIR`);
   const config = readConfigFlag<T>(args, io, schema, `fbnas ${command} --config`);
@@ -59,7 +64,8 @@ export function readPipelineFlags<T extends PipelineRunConfig<never>>(args: Pars
     dataset: args.flags.dataset !== undefined ? choiceFlag(args, 'dataset', ['fashion-mnist', 'mnist'] as const, 'fashion-mnist') : config.dataset,
     seed: args.flags.seed !== undefined ? intFlag(args, 'seed', 0) : config.seed,
     train,
+    budgetMinutes: positiveFlag(args, 'budget-minutes') ?? config.budgetMinutes,
     resume: args.flags.resume === true,
-  } as Pick<T, 'dataset' | 'seed' | 'train' | 'resume'>;
+  } as Pick<T, 'dataset' | 'seed' | 'train' | 'resume' | 'budgetMinutes'>;
   return { out, config, shared };
 }

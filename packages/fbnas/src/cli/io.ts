@@ -61,6 +61,15 @@ export function intFlag(args: ParsedArgs, name: string, fallback: number): numbe
   return n;
 }
 
+/** A positive number flag, or undefined when absent; a UsageError names the flag and the value otherwise. */
+export function positiveFlag(args: ParsedArgs, name: string): number | undefined {
+  const raw = args.flags[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw === true || !(n > 0 && Number.isFinite(n))) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** A string flag restricted to choices, or the default. */
 export function choiceFlag<T extends string>(args: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
   const raw = args.flags[name];

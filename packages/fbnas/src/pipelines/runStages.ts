@@ -24,6 +24,13 @@ export interface PipelineRunConfig<P> {
   limitPerClass?: number;
   /** Training of the final model from scratch. */
   train?: Partial<FbnetTrainSettings>;
+  /**
+   * Wall-clock budget of the run in minutes, from the start of this call: the final training gets what the
+   * earlier stages left, less {@link BUDGET_RESERVE_SECONDS} for the test evaluation, export and
+   * measurement, and trains as many epochs as fit (`train.epochs` is then a cap; `trainModel`'s
+   * `timeBudgetSeconds`). The epoch count it settles on is kept in the training checkpoint.
+   */
+  budgetMinutes?: number;
   /** Continue a stopped run in `outDir` [false]. */
   resume?: boolean;
   onProgress?: (event: P) => void;
@@ -45,7 +52,8 @@ export function checkPipelineConfig(config: PipelineRunConfig<never>, schema: Co
 export type StageProgress<S extends string> =
   | { type: 'stage'; stage: S; state: 'start' | 'done' | 'skipped'; seconds?: number }
   | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
-  | { type: 'train-epoch'; epoch: number; trainLoss: number; valAccuracy: number | null };
+  | { type: 'train-epoch'; epoch: number; trainLoss: number; valAccuracy: number | null }
+  | { type: 'train-budget'; epochs: number; stepSeconds: number; budgetSeconds: number };
 
 interface RunState<S extends string> {
   fingerprint: string;
@@ -120,8 +128,19 @@ export interface TrainedModel {
   valAccuracy: number | null;
   testAccuracy: number;
   testLoss: number;
+  /** Epochs the training schedule spanned (`train.epochs`, or what a budget settled on). */
+  trainEpochs: number;
   onnxMaxAbsDiff: number;
   measuredLatencyMs: number;
+}
+
+/** Seconds of a run's budget kept for what follows the training (test evaluation, export, measurement). */
+export const BUDGET_RESERVE_SECONDS = 60;
+
+/** `trainModel`'s time budget under a run budget of `budgetMinutes` that started at `startedAt` (ms). */
+export function trainingBudgetSeconds(budgetMinutes: number | undefined, startedAt: number): number | undefined {
+  if (budgetMinutes === undefined) return undefined;
+  return Math.max(budgetMinutes * 60 - (Date.now() - startedAt) / 1000 - BUDGET_RESERVE_SECONDS, 1);
 }
 
 /**
@@ -139,6 +158,8 @@ export async function trainExportMeasure(
     val: ImageDataset;
     test: ImageDataset;
     trainOptions: Omit<TrainOptions, 'checkpointPath' | 'resume' | 'onProgress' | 'signal'>;
+    /** The run's budget and start (Date.now()), see {@link PipelineRunConfig.budgetMinutes}. */
+    budget?: { minutes: number | undefined; startedAt: number };
     files: { trainCheckpoint: string; weights: string; onnx: string };
     threads: number;
     seed: number;
@@ -149,17 +170,23 @@ export async function trainExportMeasure(
   const { model, arch, files, emit } = job;
   const trainedEarlier = run.isDone('train');
   const trained = await run.stage('train', async () => {
+    const timeBudgetSeconds = trainingBudgetSeconds(job.budget?.minutes, job.budget?.startedAt ?? Date.now()) ?? job.trainOptions.timeBudgetSeconds;
     const r = await trainModel(model, job.train, {
       ...job.trainOptions,
+      ...(timeBudgetSeconds === undefined ? {} : { timeBudgetSeconds }),
       val: job.val,
       checkpointPath: files.trainCheckpoint,
       resume: true,
       signal: job.signal,
-      onProgress: (e) => emit(e.type === 'step' ? { type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss } : { type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss, valAccuracy: e.record.valAccuracy }),
+      onProgress: (e) => {
+        if (e.type === 'step') emit({ type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss });
+        else if (e.type === 'epoch') emit({ type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss, valAccuracy: e.record.valAccuracy });
+        else emit({ type: 'train-budget', epochs: e.epochs, stepSeconds: e.stepSeconds, budgetSeconds: e.budgetSeconds });
+      },
     });
     const test = await evaluateModel(model, job.test);
     writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
-    return run.finish('train', { valAccuracy: r.history.at(-1)?.valAccuracy ?? null, testAccuracy: test.accuracy, testLoss: test.loss });
+    return run.finish('train', { valAccuracy: r.history.at(-1)?.valAccuracy ?? null, testAccuracy: test.accuracy, testLoss: test.loss, epochs: r.epochs });
   });
   if (trainedEarlier) model.loadWeights(readCheckpoint(files.weights).groups.weights);
 
@@ -176,5 +203,12 @@ export async function trainExportMeasure(
     const t = await measureOnnxLatency(new Uint8Array(readFileSync(files.onnx)), input, { threads: job.threads, maxRepeats: 300 });
     return run.finish('measure', { medianMs: t.median, p10Ms: t.p10, samples: t.samples });
   });
-  return { valAccuracy: trained.valAccuracy ?? null, testAccuracy: trained.testAccuracy, testLoss: trained.testLoss, onnxMaxAbsDiff: exported.maxAbsDiff, measuredLatencyMs: measured.medianMs };
+  return {
+    valAccuracy: trained.valAccuracy ?? null,
+    testAccuracy: trained.testAccuracy,
+    testLoss: trained.testLoss,
+    trainEpochs: trained.epochs ?? job.trainOptions.epochs,
+    onnxMaxAbsDiff: exported.maxAbsDiff,
+    measuredLatencyMs: measured.medianMs,
+  };
 }

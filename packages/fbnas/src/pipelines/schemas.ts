@@ -12,6 +12,8 @@ const augment: ObjectSchema = {
   properties: { randomCrop: int(0, 'Pad by this many pixels and crop back at a random offset.'), flip: { type: 'boolean', description: 'Mirror left-right with probability 1/2.' } },
 };
 
+const budgetMinutes = positive('Wall-clock budget of the run: the final training trains as many epochs as fit (train.epochs is the cap).');
+const expectation: ConfigSchema = { type: 'enum', values: ['relaxed', 'policy'], description: 'COST under the Gumbel-softmax weights (relaxed) or under P_theta (policy).' };
 const dataset: ConfigSchema = { type: 'enum', values: ['fashion-mnist', 'mnist'], description: 'Dataset (fixed split: the last 1,000 images per class are the test set).' };
 
 /** Training settings (`trainModel` options without run control), shared by both pipelines. */
@@ -35,6 +37,7 @@ export const TRAIN_SETTINGS_SCHEMA: ObjectSchema = {
     maxStepsPerEpoch: int(1, 'Cap on steps per epoch (quick runs).'),
     stopAfterEpochs: int(1),
     workers: int(1, 'Data-parallel worker threads (one core each) [1].'),
+    timeBudgetSeconds: positive('Wall-clock budget of the training: as many epochs as fit (epochs is the cap).'),
   },
 };
 
@@ -46,6 +49,7 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
     dataset,
     seed: int(0),
     limitPerClass: int(1, 'Keep at most this many images per class in every split.'),
+    budgetMinutes,
     cost: { type: 'enum', values: ['latency', 'macs', 'params'], description: 'Cost in the loss.' },
     lut: {
       type: 'object',
@@ -71,8 +75,8 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
           type: 'tagged',
           tag: 'kind',
           variants: {
-            fbnet: { type: 'object', properties: { kind: { type: 'string' }, alpha: positive(), beta: num(0), scale: { type: 'anyOf', options: [{ type: 'enum', values: ['auto'] }, positive()] } } },
-            target: { type: 'object', required: ['target'], properties: { kind: { type: 'string' }, target: positive(), weight: num(0), twoSided: { type: 'boolean' } } },
+            fbnet: { type: 'object', properties: { kind: { type: 'string' }, alpha: positive(), beta: num(0), scale: { type: 'anyOf', options: [{ type: 'enum', values: ['auto'] }, positive()] }, expectation } },
+            target: { type: 'object', required: ['target'], properties: { kind: { type: 'string' }, target: positive(), weight: num(0), twoSided: { type: 'boolean' }, expectation } },
           },
         },
         augment,
@@ -92,6 +96,7 @@ export const SEARCH_FBNETV3_CONFIG_SCHEMA: ObjectSchema = {
     dataset,
     seed: int(0),
     limitPerClass: int(1, 'Keep at most this many images per class in every split of the final training and test.'),
+    budgetMinutes,
     constraints: { type: 'array', items: positive(), minItems: 1, description: 'Largest multiply-adds (millions) of each family member.' },
     deploy: int(0, 'Index in constraints of the member trained, exported and measured (default: the last).'),
     recipe: {

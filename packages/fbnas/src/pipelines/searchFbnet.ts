@@ -67,6 +67,8 @@ export interface SearchFbnetResult {
   predictedCost: number;
   /** Validation-split accuracy of the trained model (after its last epoch). */
   valAccuracy: number | null;
+  /** Epochs the final training's schedule spanned (`train.epochs`, or what `budgetMinutes` settled on). */
+  trainEpochs: number;
   testAccuracy: number;
   testImages: number;
   /** Whole-model latency measured in onnxruntime-node, batch 1 (median ms). */
@@ -132,7 +134,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, train: trainSettings };
+  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, train: trainSettings };
   const run = new RunStages<SearchFbnetStage>('fbnas.searchFbnet', files.state, Object.values(files), resolved, config.resume === true, emit, [files.lut]);
   writeJsonAtomic(files.config, resolved);
   const { seconds } = run;
@@ -187,6 +189,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
     const done = await trainExportMeasure(run, {
       model, arch, train: data.train, val: data.val, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
+      budget: { minutes: config.budgetMinutes, startedAt: t0 },
     });
     seconds.total = elapsed(t0);
     const stats = archStats(arch);
@@ -202,6 +205,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       costUnit: table.unit,
       predictedCost: costOfGenome(table, derived.genome),
       valAccuracy: done.valAccuracy,
+      trainEpochs: done.trainEpochs,
       testAccuracy: done.testAccuracy,
       testImages: data.test.count,
       measuredLatencyMs: done.measuredLatencyMs,

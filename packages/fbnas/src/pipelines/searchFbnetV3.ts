@@ -94,6 +94,8 @@ export interface SearchFbnetV3Result {
   arch: Arch;
   /** Validation-split accuracy of the trained model (after its last epoch). */
   valAccuracy: number | null;
+  /** Epochs the final training's schedule spanned (`train.epochs`, or what `budgetMinutes` settled on). */
+  trainEpochs: number;
   testAccuracy: number;
   testImages: number;
   measuredLatencyMs: number;
@@ -152,7 +154,7 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, constraints, deploy, recipe, cio, evolution, train };
+  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, constraints, deploy, recipe, cio, evolution, train };
   const run = new RunStages<SearchFbnetV3Stage>(API, files.state, Object.values(files).filter((f) => f !== files.state), resolved, resume === true, emit);
   writeJsonAtomic(files.config, resolved);
   const seconds = run.seconds as SearchFbnetV3Result['seconds'];
@@ -267,12 +269,14 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
     const done = await trainExportMeasure(run, {
       model, arch, train: data.train, val: data.val, test: data.test, trainOptions: { ...train, ...settingsOfRecipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
+      budget: { minutes: config.budgetMinutes, startedAt: t0 },
     });
     seconds.total = (Date.now() - t0) / 1000;
     const { ranked: _ranked, ...cioSummary } = searched;
     const result: SearchFbnetV3Result = {
       pipeline: 'fbnetv3', outDir, dataset, cio: cioSummary, family, deployed, arch,
       valAccuracy: done.valAccuracy,
+      trainEpochs: done.trainEpochs,
       testAccuracy: done.testAccuracy, testImages: data.test.count, measuredLatencyMs: done.measuredLatencyMs, onnxMaxAbsDiff: done.onnxMaxAbsDiff,
       files: { records: files.records, predictor: files.predictor, family: files.family, arch: files.arch, weights: files.weights, onnx: files.onnx, metrics: files.metrics, config: files.config, report: join(outDir, 'report.html') },
       seconds,

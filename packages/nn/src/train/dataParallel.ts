@@ -42,7 +42,7 @@ class WorkerLink {
       const w = this.waiting.shift();
       if (!w) return;
       if (reply.ok) w.resolve(reply.value);
-      else w.reject(new NnError(reply.code === 'NON_FINITE' ? 'NON_FINITE' : 'WORKER_FAILED', API, `worker ${index}: ${reply.message}`));
+      else w.reject(new NnError(reply.code === 'NON_FINITE' || reply.code === 'OUT_OF_MEMORY' ? reply.code : 'WORKER_FAILED', API, `worker ${index}: ${reply.message}`));
     });
     const fail = (err: Error) => {
       this.failure = new NnError('WORKER_FAILED', API, `worker ${index} stopped: ${err.message}`);

@@ -44,6 +44,14 @@ export interface TrainOptions {
   maxStepsPerEpoch?: number;
   /** Stop after this many epochs while the learning-rate schedule still spans `epochs` (early-stopped proxy training). */
   stopAfterEpochs?: number;
+  /**
+   * Wall-clock budget of the whole call, in seconds: `epochs` becomes a cap and the run trains as many
+   * epochs as fit. The first {@link BUDGET_PROBE_STEPS} steps are timed (they always warm the learning rate
+   * up linearly, so the schedule before the decision does not depend on it); the epoch count is then fixed by
+   * {@link budgetedEpochs} and kept in the checkpoint (a resumed run keeps it) and in the result. Rerunning
+   * with `epochs` set to that count and no budget gives the same schedule.
+   */
+  timeBudgetSeconds?: number;
   /** Checkpoint written atomically after every epoch. */
   checkpointPath?: string;
   /** Continue from `checkpointPath` when it exists. */
@@ -62,7 +70,9 @@ export interface TrainOptions {
 /** Progress events: one per step and one per epoch. */
 export type TrainProgress =
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; learningRate: number }
-  | { type: 'epoch'; record: EpochRecord };
+  | { type: 'epoch'; record: EpochRecord }
+  /** A time budget settled the epoch count (once, after the timed steps). */
+  | { type: 'budget'; epochs: number; stepSeconds: number; budgetSeconds: number };
 
 /** What happened in one epoch. */
 export interface EpochRecord {
@@ -80,13 +90,31 @@ export interface TrainResult {
   /** The epoch the run resumed at, or null for a fresh run. */
   resumedFromEpoch: number | null;
   steps: number;
+  /** The epochs the learning-rate schedule spans: `epochs`, or the count chosen by `timeBudgetSeconds`. */
+  epochs: number;
+}
+
+/** Steps timed before a budgeted run fixes its epoch count. */
+export const BUDGET_PROBE_STEPS = 20;
+
+/**
+ * The epoch count of a budgeted run: the most whole epochs that fit in the time left, at `stepSeconds` per
+ * training step plus `evalSeconds` per epoch, with 5% held back for the unmeasured (epoch ends, checkpoints).
+ * At least 1 (the run has begun), at most `cap`.
+ */
+export function budgetedEpochs(t: { budgetSeconds: number; elapsedSeconds: number; stepsTaken: number; stepSeconds: number; stepsPerEpoch: number; evalSeconds: number; cap: number }): number {
+  const perEpoch = t.stepSeconds * t.stepsPerEpoch + t.evalSeconds;
+  // the steps already taken belong to the first epoch: count it whole and credit them back
+  const fit = Math.floor((0.95 * t.budgetSeconds - t.elapsedSeconds + t.stepsTaken * t.stepSeconds) / perEpoch);
+  return Math.min(Math.max(fit, 1), t.cap);
 }
 
 const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, adam: 0.002, rmsprop: 0.002 };
 
 function fingerprint(model: NnModel, o: TrainOptions): string {
-  const { onProgress: _p, signal: _s, checkpointPath: _c, resume: _r, val: _v, ...rest } = o;
-  return JSON.stringify({ arch: model.arch, options: rest });
+  // a budget's size is not part of the run (a resumed run has less time left; the checkpoint keeps the epochs)
+  const { onProgress: _p, signal: _s, checkpointPath: _c, resume: _r, val: _v, timeBudgetSeconds, ...rest } = o;
+  return JSON.stringify({ arch: model.arch, options: rest, budgeted: timeBudgetSeconds !== undefined });
 }
 
 /**
@@ -120,9 +148,18 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
   if (!Number.isInteger(workers) || workers < 1 || workers > batchSize) {
     throw new NnError('INVALID_ARGUMENT', api, `options.workers must be an integer in [1, batchSize = ${batchSize}], got ${String(o.workers)}`);
   }
+  const budget = o.timeBudgetSeconds ?? null;
+  if (budget !== null && !(budget > 0 && Number.isFinite(budget))) {
+    throw new NnError('INVALID_ARGUMENT', api, `options.timeBudgetSeconds must be a positive number, got ${String(budget)}`);
+  }
+  const startedAt = performance.now();
   const stepsPerEpoch = Math.min(Math.floor(train.count / batchSize), o.maxStepsPerEpoch ?? Infinity);
-  const totalSteps = stepsPerEpoch * o.epochs;
-  const warmupSteps = Math.round((o.warmupEpochs ?? 0) * stepsPerEpoch);
+  let epochs = o.epochs;
+  let stopAt = stopAfter;
+  let warmupSteps = Math.round((o.warmupEpochs ?? 0) * stepsPerEpoch);
+  // a budgeted run warms up over at least the timed steps
+  const probeSteps = budget === null ? 0 : Math.min(BUDGET_PROBE_STEPS, stepsPerEpoch);
+  warmupSteps = Math.max(warmupSteps, probeSteps);
   const wd = o.weightDecay ?? 5e-5;
   const optimizer = createOptimizer(optName, o.optimizerOptions);
   const ema: WeightEma | null = (o.ema ?? 0) > 0 ? createWeightEma(model, o.ema ?? 0) : null;
@@ -146,6 +183,11 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
     rng.setState(ck.meta.rng as RngState);
     history = ck.meta.history as EpochRecord[];
     startEpoch = ck.meta.epoch as number;
+    if (budget !== null) {
+      if (!Number.isInteger(ck.meta.epochs)) throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} does not record the epoch count of its time budget`);
+      epochs = ck.meta.epochs as number;
+      stopAt = Math.min(stopAfter, epochs);
+    }
     resumedFromEpoch = startEpoch;
     lastGood = o.checkpointPath;
   }
@@ -161,7 +203,9 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
             optimizerState: resumedOptimizer, ema: { decay: o.ema ?? 0, state: ema },
           })
         : localEngine(model, train, rng, recipe, optimizer, ema);
-    for (let epoch = startEpoch; epoch < stopAfter; epoch++) {
+    let decided = budget === null || resumedFromEpoch !== null;
+    let probeStart = 0;
+    for (let epoch = startEpoch; epoch < stopAt; epoch++) {
       const t0 = Date.now();
       const order = epochOrder(train.count, rng);
       let lossSum = 0;
@@ -171,13 +215,28 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
           throw new NnError('ABORTED', api, `stopped at epoch ${epoch} step ${s}; ${lastGood ? `resume from ${lastGood} (it restarts epoch ${epoch})` : 'no checkpoint was written yet'}`);
         }
         const globalStep = epoch * stepsPerEpoch + s;
-        lr = cosineWithWarmup(globalStep, totalSteps, baseLr, warmupSteps, o.minLearningRate ?? 0);
+        const stepStart = performance.now();
+        lr = cosineWithWarmup(globalStep, stepsPerEpoch * epochs, baseLr, warmupSteps, o.minLearningRate ?? 0);
         const loss = await engine.step(order.subarray(s * batchSize, (s + 1) * batchSize), lr);
         if (!Number.isFinite(loss)) {
           throw new NnError('NON_FINITE', api, `the loss became ${loss} at epoch ${epoch} step ${s}; ${lastGood ? `the last good checkpoint is ${lastGood}` : 'no checkpoint was written yet'}`);
         }
         lossSum += loss;
         steps++;
+        if (!decided) {
+          // timed from the end of the first step (which pays one-off start-up costs) when there are several
+          if (steps === 1) probeStart = performance.now();
+          if (steps === probeSteps) {
+            const now = performance.now();
+            const stepSeconds = (probeSteps > 1 ? (now - probeStart) / (probeSteps - 1) : now - stepStart) / 1000;
+            // evaluation: a forward pass costs about a third of a training step per image
+            const evalSeconds = o.val ? ((o.val.count / batchSize) * stepSeconds) / 3 : 0;
+            epochs = budgetedEpochs({ budgetSeconds: budget as number, elapsedSeconds: (now - startedAt) / 1000, stepsTaken: probeSteps, stepSeconds, stepsPerEpoch, evalSeconds, cap: o.epochs });
+            stopAt = Math.min(stopAfter, epochs);
+            decided = true;
+            o.onProgress?.({ type: 'budget', epochs, stepSeconds, budgetSeconds: budget as number });
+          }
+        }
         o.onProgress?.({ type: 'step', epoch, step: s, stepsPerEpoch, loss, learningRate: lr });
       }
       await engine.sync();
@@ -193,7 +252,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       history.push(record);
       if (o.checkpointPath) {
         writeCheckpoint(o.checkpointPath, {
-          meta: { fingerprint: print, epoch: epoch + 1, rng: rng.getState(), history },
+          meta: { fingerprint: print, epoch: epoch + 1, epochs, rng: rng.getState(), history },
           groups: { weights: await model.exportWeights(), optimizer: await engine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
         });
         lastGood = o.checkpointPath;
@@ -210,5 +269,5 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
     optimizer.dispose();
     ema?.dispose();
   }
-  return { history, resumedFromEpoch, steps };
+  return { history, resumedFromEpoch, steps, epochs };
 }

@@ -7,6 +7,7 @@ import type { Optimizer } from './optimizer';
 import { sampleBeta } from './sampleBeta';
 import { softCrossEntropy, softTargets } from './softTargetLoss';
 import type { WeightEma } from './weightEma';
+import { NnError } from '../errors';
 
 /** The per-step recipe knobs shared by the single-process loop and the data-parallel workers. */
 export interface StepRecipe {
@@ -24,19 +25,40 @@ export interface StepRecipe {
 export async function batchGradients(model: NnModel, vars: tf.Variable[], train: ImageDataset, indices: ArrayLike<number>, recipe: StepRecipe, rng: Rng): Promise<{ loss: number; grads: tf.Tensor[] }> {
   const batch = makeBatch(train, indices, recipe.augment, rng);
   const mix = recipe.mixup > 0 ? { lambda: sampleBeta(recipe.mixup, recipe.mixup, rng), perm: epochOrder(batch.labels.length, rng) } : null;
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.tidy(() => {
-        let x = batch.x;
-        if (mix) x = tf.add(tf.mul(x, mix.lambda), tf.mul(tf.gather(x, tf.tensor1d(mix.perm, 'int32')), 1 - mix.lambda));
-        const logits = model.forward(x, { training: true, rng });
-        return softCrossEntropy(logits, softTargets(batch.labels, train.numClasses, recipe.labelSmoothing, mix));
-      }),
-    vars,
-  );
+  let out: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    out = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          let x = batch.x;
+          if (mix) x = tf.add(tf.mul(x, mix.lambda), tf.mul(tf.gather(x, tf.tensor1d(mix.perm, 'int32')), 1 - mix.lambda));
+          const logits = model.forward(x, { training: true, rng });
+          return softCrossEntropy(logits, softTargets(batch.labels, train.numClasses, recipe.labelSmoothing, mix));
+        }),
+      vars,
+    );
+  } catch (e) {
+    throw heapExhausted(e, indices.length);
+  }
+  const { value, grads } = out;
   const loss = (await value.data())[0];
   tf.dispose([value, batch.x]);
   return { loss, grads: vars.map((v) => grads[v.name]) };
+}
+
+/**
+ * The wasm backend's heap is a 32-bit address space (at most 4 GB): a step whose activations do not fit fails
+ * inside the module with a bare `RuntimeError` (an out-of-bounds access after a failed allocation). That becomes
+ * a typed `OUT_OF_MEMORY` error naming the batch; other errors pass through unchanged.
+ */
+export function heapExhausted(e: unknown, batch: number): unknown {
+  const wasmError = typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError;
+  if (!wasmError || !/memory access out of bounds|out of memory|OOM/i.test((e as Error).message)) return e;
+  return new NnError(
+    'OUT_OF_MEMORY',
+    'fbnas.trainModel',
+    `a training step on ${batch} images ran out of the wasm heap (${(e as Error).message}): use a smaller batchSize, or workers (each holds one shard of the batch); this process's backend is unusable after the failure, start a new one`,
+  );
 }
 
 /**

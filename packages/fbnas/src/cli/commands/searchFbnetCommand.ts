@@ -25,7 +25,7 @@ function progressPrinter(io: CliIo, tty: boolean) {
 
 /**
  * `fbnas search fbnet --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S] [--cost latency|macs|params]
- * [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N] [--resume] [--json]`.
+ * [--lut file] [--mode hard|soft] [--search-epochs N] [--search-steps N] [--train-epochs N] [--train-steps N] [--budget-minutes M] [--resume] [--json]`.
  * Flags override the config file, which overrides the defaults. JSON: the `SearchFbnetResult` (metrics.json).
  */
 export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -56,7 +56,7 @@ export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<n
         `FBNet search on ${result.dataset}: done in ${result.seconds.total.toFixed(0)} s`,
         `architecture (22 searched layers): ${result.candidates.join(' ')}`,
         `multiply-adds ${(result.multiplyAdds / 1e6).toFixed(2)} M, params ${(result.params / 1e6).toFixed(3)} M`,
-        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}`,
+        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}; ${result.trainEpochs} training epoch${result.trainEpochs === 1 ? '' : 's'}`,
         `latency ${result.measuredLatencyMs.toFixed(3)} ms measured in onnxruntime-node (batch 1, 1 thread); ${result.costMetric} predicted ${result.predictedCost.toFixed(3)} ${result.costUnit}`,
         `ONNX model: ${result.files.onnx} (matches tfjs within ${result.onnxMaxAbsDiff.toExponential(1)})`,
         `architecture: ${result.files.arch}`,

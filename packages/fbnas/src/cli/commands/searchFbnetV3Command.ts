@@ -33,7 +33,7 @@ function numberListFlag(args: ParsedArgs, name: string): number[] | undefined {
 
 /**
  * `fbnas search fbnetv3 --out DIR [--config file.json|yaml] [--dataset fashion-mnist|mnist] [--seed S]
- * [--constraints 3,6,12] [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--resume] [--json]`.
+ * [--constraints 3,6,12] [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--budget-minutes M] [--resume] [--json]`.
  * Flags override the config file, which overrides the defaults. JSON: the `SearchFbnetV3Result` (metrics.json).
  */
 export async function searchFbnetV3Command(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -64,7 +64,7 @@ export async function searchFbnetV3Command(args: ParsedArgs, io: CliIo): Promise
         `${result.cio.evaluations} candidates trained; early stop after epoch ${result.cio.earlyStopEpoch} (Spearman ${result.cio.earlyStopCorrelation.toFixed(2)})`,
         ...result.family.map((f) => `  <= ${f.maxMMacs} M multiply-adds: ${(f.multiplyAdds / 1e6).toFixed(2)} M, predicted ${(100 * f.predictedAccuracy).toFixed(2)}%, ${f.recipe.optimizer} lr ${f.recipe.learningRate.toPrecision(2)}`),
         `deployed (<= ${d.maxMMacs} M): ${d.candidates.join(' ')}`,
-        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}`,
+        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}; ${result.trainEpochs} training epoch${result.trainEpochs === 1 ? '' : 's'}`,
         `latency ${result.measuredLatencyMs.toFixed(3)} ms measured in onnxruntime-node (batch 1, 1 thread)`,
         `ONNX model: ${result.files.onnx} (matches tfjs within ${result.onnxMaxAbsDiff.toExponential(1)})`,
         `family: ${result.files.family}`,
