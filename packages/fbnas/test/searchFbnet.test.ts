@@ -30,7 +30,7 @@ describe('fbnas search fbnet', () => {
     expect(first.code).toBe(0);
     const result = JSON.parse(first.out);
     expect(Object.keys(result).sort()).toEqual(
-      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages', 'valAccuracy'].sort(),
+      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages', 'trainEpochs', 'valAccuracy'].sort(),
     );
     expect(result.genome).toHaveLength(22);
     expect(result.costMetric).toBe('onnxruntime-node_latency');
