@@ -137,10 +137,9 @@ export interface TrainedModel {
 /** Seconds of a run's budget kept for what follows the training (test evaluation, export, measurement). */
 export const BUDGET_RESERVE_SECONDS = 60;
 
-/** `trainModel`'s time budget under a run budget of `budgetMinutes` that started at `startedAt` (ms). */
-export function trainingBudgetSeconds(budgetMinutes: number | undefined, startedAt: number): number | undefined {
-  if (budgetMinutes === undefined) return undefined;
-  return Math.max(budgetMinutes * 60 - (Date.now() - startedAt) / 1000 - BUDGET_RESERVE_SECONDS, 1);
+/** `trainModel`'s time budget left by a run budget of `minutes` that started at `startedAt` (ms). */
+function trainingBudgetSeconds(minutes: number, startedAt: number): number {
+  return Math.max(minutes * 60 - (Date.now() - startedAt) / 1000 - BUDGET_RESERVE_SECONDS, 1);
 }
 
 /**
@@ -170,10 +169,11 @@ export async function trainExportMeasure(
   const { model, arch, files, emit } = job;
   const trainedEarlier = run.isDone('train');
   const trained = await run.stage('train', async () => {
-    const timeBudgetSeconds = trainingBudgetSeconds(job.budget?.minutes, job.budget?.startedAt ?? Date.now()) ?? job.trainOptions.timeBudgetSeconds;
+    const minutes = job.budget?.minutes;
     const r = await trainModel(model, job.train, {
       ...job.trainOptions,
-      ...(timeBudgetSeconds === undefined ? {} : { timeBudgetSeconds }),
+      // a run budget replaces the training's own
+      ...(job.budget && minutes !== undefined ? { timeBudgetSeconds: trainingBudgetSeconds(minutes, job.budget.startedAt) } : {}),
       val: job.val,
       checkpointPath: files.trainCheckpoint,
       resume: true,
