@@ -60,7 +60,7 @@ const convCase = fc.record({
 describe('fbnas wasm training kernels match the cpu backend', () => {
   beforeAll(async () => {
     const info = await initBackend({ backend: 'wasm' });
-    expect(info.kernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Conv2DBackpropInput']));
+    expect(info.kernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Conv2DBackpropInput', 'Identity']));
   });
 
   // With dilation 1 the wasm kernels must equal the cpu kernels element-wise. The cpu backprop kernels
@@ -139,5 +139,24 @@ describe('fbnas wasm training kernels match the cpu backend', () => {
   it('gives the gradient of gather on wasm (UnsortedSegmentSum inside)', async () => {
     const f = () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d([0, 2, 2, 1], 'int32')), tf.tensor1d([1, 2, 3, 4]))))(tf.tensor1d([5, 6, 7]));
     expect(Array.from(await onBackend('wasm', f))).toEqual([1, 4, 5]);
+  });
+
+  it('Identity shares the buffer on wasm (no copy) and each reference outlives the other', async () => {
+    await tf.setBackend('wasm');
+    const be = tf.backend() as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined; has(id: object): boolean } };
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const y = tf.clone(x);
+    expect(be.dataIdMap.get(y.dataId)?.memoryOffset).toBe(be.dataIdMap.get(x.dataId)?.memoryOffset);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    const z = tf.clone(y);
+    y.dispose();
+    expect(z.shape).toEqual([2, 3]);
+    expect(Array.from(await z.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    z.dispose();
+    expect(be.dataIdMap.has(z.dataId)).toBe(false);
+    // Gradients through ops that save their inputs (via Identity) are unchanged.
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.square(t), t)))(tf.tensor1d([1, -2, 3]));
+    expect(Array.from(await g.data())).toEqual([3, 12, 27]);
   });
 });

@@ -7,7 +7,6 @@ export interface FbnasKernelExports {
   depthwiseBackpropFilterMulti(x: number, dy: number, dW: number, ...dims: number[]): void;
   depthwiseBackpropInputMulti(dy: number, filter: number, dx: number, ...dims: number[]): void;
   conv2dBackpropFilter(x: number, dy: number, dW: number, ...dims: number[]): void;
-  conv1x1BackpropInput(dy: number, w: number, dx: number, pixels: number, cin: number, cout: number): void;
   conv1x1BackpropFilter(x: number, dy: number, dW: number, pixels: number, cin: number, cout: number): void;
   bnTrainForward(x: number, gamma: number, beta: number, y: number, mean: number, invstd: number, pixels: number, c: number, eps: number): void;
   bnTrainBackward(dy: number, x: number, mean: number, invstd: number, gamma: number, dx: number, dgamma: number, dbeta: number, pixels: number, c: number): void;

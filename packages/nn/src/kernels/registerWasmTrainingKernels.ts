@@ -1,8 +1,9 @@
-import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
+import { Conv2DBackpropInput, getKernel, Identity, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
 import { conv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel';
 import { conv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
 import { depthwiseBackpropFilterKernel } from './depthwiseBackpropFilterKernel';
 import { depthwiseBackpropInputKernel } from './depthwiseBackpropInputKernel';
+import { identityKernel } from './identityKernel';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSumKernel';
 
 /** Kernels fbnas adds to (or replaces in) the tfjs wasm backend so that convnets train there. */
@@ -12,26 +13,34 @@ export const WASM_TRAINING_KERNEL_NAMES = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
+  'Identity',
 ] as const;
 
-let stockConv2DBackpropInput: KernelFunc | null = null;
+/** Stock wasm kernels that fbnas wraps: the wrapper's factory gets the stock function for the cases it leaves alone. */
+const WRAPPED: ReadonlyArray<readonly [string, (stock: KernelFunc) => KernelConfig]> = [
+  [Conv2DBackpropInput, conv2dBackpropInputKernel],
+  [Identity, identityKernel],
+];
+const stockKernels = new Map<string, KernelFunc>();
 let registered = false;
 
 /**
  * Register fbnas's training kernels on the tfjs `wasm` backend. One explicit call (nothing registers at
  * import time); calling it again does nothing. `Conv2DBackpropInput` is replaced by a version with a fast
- * 1x1 path that defers to the stock kernel otherwise.
+ * 1x1 path that defers to the stock kernel otherwise, and `Identity` by one that shares the buffer instead of
+ * copying it (the engine clones every tensor saved for a gradient).
  * @returns the names of the kernels registered by this call
  */
 export function registerWasmTrainingKernels(): string[] {
   if (registered) return [];
   const added: string[] = [];
-  const stock = getKernel(Conv2DBackpropInput, 'wasm');
-  if (stock) {
-    stockConv2DBackpropInput = stock.kernelFunc;
-    unregisterKernel(Conv2DBackpropInput, 'wasm');
-    registerKernel(conv2dBackpropInputKernel(stockConv2DBackpropInput));
-    added.push(Conv2DBackpropInput);
+  for (const [name, wrap] of WRAPPED) {
+    const stock = getKernel(name, 'wasm');
+    if (!stock) continue;
+    stockKernels.set(name, stock.kernelFunc);
+    unregisterKernel(name, 'wasm');
+    registerKernel(wrap(stock.kernelFunc));
+    added.push(name);
   }
   const configs: KernelConfig[] = [conv2dBackpropFilterKernel, depthwiseBackpropFilterKernel, depthwiseBackpropInputKernel, unsortedSegmentSumKernel];
   for (const config of configs) {
@@ -43,12 +52,11 @@ export function registerWasmTrainingKernels(): string[] {
   return added;
 }
 
-/** Undo {@link registerWasmTrainingKernels} (restores the stock `Conv2DBackpropInput`); for tests. */
+/** Undo {@link registerWasmTrainingKernels} (restores the stock `Conv2DBackpropInput` and `Identity`); for tests. */
 export function unregisterWasmTrainingKernels(): void {
   if (!registered) return;
   for (const name of WASM_TRAINING_KERNEL_NAMES) if (getKernel(name, 'wasm')) unregisterKernel(name, 'wasm');
-  if (stockConv2DBackpropInput) {
-    registerKernel({ kernelName: Conv2DBackpropInput, backendName: 'wasm', kernelFunc: stockConv2DBackpropInput });
-  }
+  for (const [name, kernelFunc] of stockKernels) registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+  stockKernels.clear();
   registered = false;
 }
