@@ -5,7 +5,11 @@
 
 // @ts-nocheck  (AssemblyScript types: i32, usize, f32, v128)
 
-/** dW[ky,kx,c] = sum over n,oy,ox of x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c] * dy[n,oy,ox,c]. */
+/**
+ * dW[ky,kx,c] = sum over n,oy,ox of x[n, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c] * dy[n,oy,ox,c].
+ * Row sweeps: for each output row, filter tap and group of 4 channels, two register accumulators run along
+ * the tap's valid stretch of the row (no bounds tests inside), and the sum is added to dW once per row.
+ */
 export function depthwiseBackpropFilter(
   x: usize, dy: usize, dW: usize,
   n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32, kh: i32, kw: i32,
@@ -14,27 +18,50 @@ export function depthwiseBackpropFilter(
   memory.fill(dW, 0, <usize>(kh * kw * c) << 2);
   const c4 = c & ~3;
   const rowBytes = <usize>c << 2;
+  const xStep = <usize>sw * rowBytes;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
-      for (let ox = 0; ox < wo; ox++) {
-        const dyp = dy + (<usize>((b * ho + oy) * wo + ox) * rowBytes);
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pl + kx * dwl;
-            if (ix < 0 || ix >= w) continue;
-            const xp = x + (<usize>((b * h + iy) * w + ix) * rowBytes);
-            const wp = dW + (<usize>(ky * kw + kx) * rowBytes);
-            let ch = 0;
-            for (; ch < c4; ch += 4) {
-              const o = <usize>ch << 2;
-              v128.store(wp + o, f32x4.add(v128.load(wp + o), f32x4.mul(v128.load(xp + o), v128.load(dyp + o))));
+      const dyRow = dy + <usize>((b * ho + oy) * wo) * rowBytes;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= h) continue;
+        const xRow = x + <usize>((b * h + iy) * w) * rowBytes;
+        for (let kx = 0; kx < kw; kx++) {
+          // ix = ox * sw - pl + kx * dw must lie in [0, w).
+          const lo = pl - kx * dwl;
+          const hi = w + pl - kx * dwl;
+          const oxa = lo <= 0 ? 0 : (lo + sw - 1) / sw;
+          const oxb = hi <= 0 ? 0 : min(wo, (hi + sw - 1) / sw);
+          if (oxa >= oxb) continue;
+          const wp = dW + <usize>(ky * kw + kx) * rowBytes;
+          const dy0 = dyRow + <usize>oxa * rowBytes;
+          const x0 = xRow + <usize>(oxa * sw - lo) * rowBytes;
+          const count = oxb - oxa;
+          const pairs = count & ~1;
+          let ch = 0;
+          for (; ch < c4; ch += 4) {
+            const o = <usize>ch << 2;
+            let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+            let dp = dy0 + o, xp = x0 + o;
+            for (let i = 0; i < pairs; i += 2) {
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(xp), v128.load(dp)));
+              a1 = f32x4.add(a1, f32x4.mul(v128.load(xp + xStep), v128.load(dp + rowBytes)));
+              dp += rowBytes << 1;
+              xp += xStep << 1;
             }
-            for (; ch < c; ch++) {
-              const o = <usize>ch << 2;
-              store<f32>(wp + o, load<f32>(wp + o) + load<f32>(xp + o) * load<f32>(dyp + o));
+            if (pairs < count) a0 = f32x4.add(a0, f32x4.mul(v128.load(xp), v128.load(dp)));
+            v128.store(wp + o, f32x4.add(v128.load(wp + o), f32x4.add(a0, a1)));
+          }
+          for (; ch < c; ch++) {
+            const o = <usize>ch << 2;
+            let a: f32 = 0;
+            let dp = dy0 + o, xp = x0 + o;
+            for (let i = 0; i < count; i++) {
+              a += load<f32>(xp) * load<f32>(dp);
+              dp += rowBytes;
+              xp += xStep;
             }
+            store<f32>(wp + o, load<f32>(wp + o) + a);
           }
         }
       }
@@ -42,7 +69,11 @@ export function depthwiseBackpropFilter(
   }
 }
 
-/** dx[n,iy,ix,c] = sum over the outputs that read it of filter[ky,kx,c] * dy[n,oy,ox,c]. */
+/**
+ * dx[n,iy,ix,c] = sum over the outputs that read it of filter[ky,kx,c] * dy[n,oy,ox,c]. Row sweeps: for each
+ * output row, filter tap and group of 4 channels, the tap stays in a register while dy's row is scattered
+ * into dx along the tap's valid stretch (no bounds tests inside).
+ */
 export function depthwiseBackpropInput(
   dy: usize, filter: usize, dx: usize,
   n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32, kh: i32, kw: i32,
@@ -51,26 +82,43 @@ export function depthwiseBackpropInput(
   memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
   const c4 = c & ~3;
   const rowBytes = <usize>c << 2;
+  const xStep = <usize>sw * rowBytes;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
-      for (let ox = 0; ox < wo; ox++) {
-        const dyp = dy + (<usize>((b * ho + oy) * wo + ox) * rowBytes);
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pl + kx * dwl;
-            if (ix < 0 || ix >= w) continue;
-            const xp = dx + (<usize>((b * h + iy) * w + ix) * rowBytes);
-            const fp = filter + (<usize>(ky * kw + kx) * rowBytes);
-            let ch = 0;
-            for (; ch < c4; ch += 4) {
-              const o = <usize>ch << 2;
-              v128.store(xp + o, f32x4.add(v128.load(xp + o), f32x4.mul(v128.load(fp + o), v128.load(dyp + o))));
+      const dyRow = dy + <usize>((b * ho + oy) * wo) * rowBytes;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= h) continue;
+        const xRow = dx + <usize>((b * h + iy) * w) * rowBytes;
+        for (let kx = 0; kx < kw; kx++) {
+          const lo = pl - kx * dwl;
+          const hi = w + pl - kx * dwl;
+          const oxa = lo <= 0 ? 0 : (lo + sw - 1) / sw;
+          const oxb = hi <= 0 ? 0 : min(wo, (hi + sw - 1) / sw);
+          if (oxa >= oxb) continue;
+          const fp = filter + <usize>(ky * kw + kx) * rowBytes;
+          const dy0 = dyRow + <usize>oxa * rowBytes;
+          const x0 = xRow + <usize>(oxa * sw - lo) * rowBytes;
+          const count = oxb - oxa;
+          let ch = 0;
+          for (; ch < c4; ch += 4) {
+            const o = <usize>ch << 2;
+            const f = v128.load(fp + o);
+            let dp = dy0 + o, xp = x0 + o;
+            for (let i = 0; i < count; i++) {
+              v128.store(xp, f32x4.add(v128.load(xp), f32x4.mul(f, v128.load(dp))));
+              dp += rowBytes;
+              xp += xStep;
             }
-            for (; ch < c; ch++) {
-              const o = <usize>ch << 2;
-              store<f32>(xp + o, load<f32>(xp + o) + load<f32>(fp + o) * load<f32>(dyp + o));
+          }
+          for (; ch < c; ch++) {
+            const o = <usize>ch << 2;
+            const f = load<f32>(fp + o);
+            let dp = dy0 + o, xp = x0 + o;
+            for (let i = 0; i < count; i++) {
+              store<f32>(xp, load<f32>(xp) + f * load<f32>(dp));
+              dp += rowBytes;
+              xp += xStep;
             }
           }
         }

@@ -3,7 +3,7 @@ import { convGeometry, kernelWindowArgs, type ConvGradAttrs } from './convGeomet
 import { fbnasKernelModule } from './fbnasKernelModule';
 import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
-/** `DepthwiseConv2dNativeBackpropFilter` for the wasm backend: one SIMD pass over dy (assembly/kernels.ts). */
+/** `DepthwiseConv2dNativeBackpropFilter` for the wasm backend: SIMD row sweeps over dy (assembly/kernels.ts). */
 export const depthwiseBackpropFilterKernel: KernelConfig = {
   kernelName: DepthwiseConv2dNativeBackpropFilter,
   backendName: 'wasm',
