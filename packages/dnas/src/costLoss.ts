@@ -16,7 +16,8 @@ export type CostExpectation = 'relaxed' | 'policy';
  * How the architecture's cost enters the loss of the θ step.
  * - `fbnet` (default): CE · α · (log(scale · COST))^β (FBNet, fbnet-family.md §1.3; α 0.2, β 0.6). β = 0 ignores
  *   the cost. COST under the `relaxed` weights by default (as FBNet).
- * - `target`: CE + weight · max(0, COST / target - 1), a penalty above a cost budget (in the table's unit). COST
+ * - `target`: CE + weight · max(0, COST / target - 1), a penalty above a cost budget (in the table's unit, or a
+ *   fraction of the uniform distribution's expected cost with `relativeTo: 'uniform'`). COST
  *   under `policy` (P_θ) by default: measured under the relaxed weights, a 0.65 ms target on a space whose uniform
  *   average is 0.72 ms kept pushing down while P_θ's expected cost fell from 0.76 to 0.42 ms (weight 50).
  */
@@ -28,7 +29,21 @@ export type CostLoss =
    * weights, cheap paths (skip) train fastest and win on cross-entropy alone, and a one-sided penalty lets
    * the search collapse onto them.
    */
-  | { kind: 'target'; target: number; weight?: number; twoSided?: boolean; expectation?: CostExpectation };
+  | {
+      kind: 'target';
+      target: number;
+      weight?: number;
+      twoSided?: boolean;
+      expectation?: CostExpectation;
+      /**
+       * What `target` is measured in. `absolute` (default): the table's unit (ms for a latency LUT).
+       * `uniform`: a fraction of the uniform architecture distribution's expected cost on this table
+       * (`costRange(table).uniform`), so one recipe means the same relative budget on any machine: latency
+       * LUTs of the same space differ in scale between machines, and between runs on a shared VM (the uniform
+       * expectation of the FBNet-28 LUT measured 0.59 to 0.81 ms in different runs on one 2-core VM).
+       */
+      relativeTo?: 'absolute' | 'uniform';
+    };
 
 /** The cost range of a table: fixed plus the cheapest, uniform-average and dearest choice per layer. */
 export function costRange(table: LayerwiseCostTable): { min: number; uniform: number; max: number } {
@@ -76,12 +91,17 @@ export function resolveCostLoss(loss: CostLoss, table: LayerwiseCostTable, api =
     if (!(weight >= 0 && Number.isFinite(weight))) throw new DnasError('INVALID_ARGUMENT', api, `costLoss.weight must be a non-negative number, got ${String(loss.weight)}`);
     const twoSided = loss.twoSided ?? false;
     if (typeof twoSided !== 'boolean') throw new DnasError('INVALID_ARGUMENT', api, `costLoss.twoSided must be a boolean, got ${String(loss.twoSided)}`);
+    const relativeTo = loss.relativeTo ?? 'absolute';
+    if (relativeTo !== 'absolute' && relativeTo !== 'uniform') {
+      throw new DnasError('INVALID_ARGUMENT', api, `costLoss.relativeTo must be "absolute" or "uniform", got ${JSON.stringify(loss.relativeTo)}`);
+    }
+    const target = relativeTo === 'uniform' ? loss.target * range.uniform : loss.target;
     const excess = twoSided ? tf.abs : tf.relu;
     return {
       kind: 'target',
       expectation,
-      describe: { kind: 'target', target: loss.target, weight, twoSided, expectation },
-      apply: (ce, cost) => tf.tidy(() => tf.add(ce, tf.mul(weight, excess(tf.sub(tf.div(cost, loss.target), 1))))) as tf.Scalar,
+      describe: { kind: 'target', target, weight, twoSided, expectation, ...(relativeTo === 'uniform' ? { relativeTo, fractionOfUniform: loss.target, uniform: range.uniform } : {}) },
+      apply: (ce, cost) => tf.tidy(() => tf.add(ce, tf.mul(weight, excess(tf.sub(tf.div(cost, target), 1))))) as tf.Scalar,
     };
   }
   if (loss.kind !== 'fbnet') throw new DnasError('INVALID_ARGUMENT', api, `costLoss.kind must be "fbnet" or "target", got ${JSON.stringify((loss as { kind: unknown }).kind)}`);

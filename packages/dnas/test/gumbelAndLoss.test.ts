@@ -154,6 +154,25 @@ describe('latency-aware loss', () => {
     expect(() => resolveCostLoss({ kind: 'target', target: 10, expectation: 'mean' } as never, table)).toThrow(/costLoss\.expectation must be "relaxed" or "policy", got "mean"/);
   });
 
+  it('a target relative to the uniform expected cost is that fraction of it, and scales with the table', () => {
+    const uniform = costRange(table).uniform;
+    const rel = resolveCostLoss({ kind: 'target', target: 0.8, weight: 2, twoSided: true, relativeTo: 'uniform' }, table);
+    expect(rel.describe).toMatchObject({ relativeTo: 'uniform', fractionOfUniform: 0.8, uniform });
+    expect(rel.describe.target as number).toBeCloseTo(0.8 * uniform, 9);
+    const abs = resolveCostLoss({ kind: 'target', target: 0.8 * uniform, weight: 2, twoSided: true }, table);
+    for (const cost of [0.5 * uniform, 0.8 * uniform, 1.3 * uniform]) {
+      const [r, a] = tf.tidy(() => [rel.apply(tf.scalar(1), tf.scalar(cost)).dataSync()[0], abs.apply(tf.scalar(1), tf.scalar(cost)).dataSync()[0]]);
+      expect(r).toBeCloseTo(a, 6);
+    }
+    // The same fraction on a table 3x slower (another machine) is 3x the budget: the penalty is unchanged.
+    const slow: LayerwiseCostTable = { ...table, fixed: table.fixed * 3, layers: table.layers.map((row) => row.map((v) => v * 3)) };
+    const relSlow = resolveCostLoss({ kind: 'target', target: 0.8, weight: 2, twoSided: true, relativeTo: 'uniform' }, slow);
+    expect(relSlow.describe.target as number).toBeCloseTo(3 * 0.8 * uniform, 9);
+    expect(tf.tidy(() => relSlow.apply(tf.scalar(1), tf.scalar(3 * 1.3 * uniform)).dataSync()[0])).toBeCloseTo(tf.tidy(() => rel.apply(tf.scalar(1), tf.scalar(1.3 * uniform)).dataSync()[0]), 6);
+    expect(resolveCostLoss({ kind: 'target', target: 10 }, table).describe).not.toHaveProperty('relativeTo');
+    expect(() => resolveCostLoss({ kind: 'target', target: 0.8, relativeTo: 'fastest' } as never, table)).toThrow(/costLoss\.relativeTo must be "absolute" or "uniform", got "fastest"/);
+  });
+
   it('refuses units where log(cost) would not stay positive, and bad settings, with typed errors', () => {
     const small: LayerwiseCostTable = { metric: 'x', unit: 'ms', fixed: 0.01, layers: table.layers.map((r) => r.map(() => 0.02)) };
     expect(() => resolveCostLoss({ kind: 'fbnet', scale: 1 }, small)).toThrow(/log\(scale \* cost\) must be positive .* cheapest costs 0\.09 ms/);

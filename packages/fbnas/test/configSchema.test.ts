@@ -78,6 +78,10 @@ describe('configuration files', () => {
 
   it('a target cost loss needs its target; the top level must be an object', () => {
     expect(configErrors(SEARCH_FBNET_CONFIG_SCHEMA, { search: { costLoss: { kind: 'target' } } })).toEqual(['search.costLoss.target is required']);
+    expect(configErrors(SEARCH_FBNET_CONFIG_SCHEMA, { search: { costLoss: { kind: 'target', target: 0.75, relativeTo: 'uniform' } } })).toEqual([]);
+    expect(configErrors(SEARCH_FBNET_CONFIG_SCHEMA, { search: { costLoss: { kind: 'target', target: 0.75, relativeTo: 'median' } } })).toEqual([
+      expect.stringMatching(/^search\.costLoss\.relativeTo must be one of .*absolute.*uniform/),
+    ]);
     expect(configErrors(SEARCH_FBNET_CONFIG_SCHEMA, [1, 2])).toEqual(['(the document) must be an object, got [1,2]']);
   });
 

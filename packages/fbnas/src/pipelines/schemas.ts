@@ -76,7 +76,18 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
           tag: 'kind',
           variants: {
             fbnet: { type: 'object', properties: { kind: { type: 'string' }, alpha: positive(), beta: num(0), scale: { type: 'anyOf', options: [{ type: 'enum', values: ['auto'] }, positive()] }, expectation } },
-            target: { type: 'object', required: ['target'], properties: { kind: { type: 'string' }, target: positive(), weight: num(0), twoSided: { type: 'boolean' }, expectation } },
+            target: {
+              type: 'object',
+              required: ['target'],
+              properties: {
+                kind: { type: 'string' },
+                target: positive(),
+                weight: num(0),
+                twoSided: { type: 'boolean' },
+                expectation,
+                relativeTo: { type: 'enum', values: ['absolute', 'uniform'], description: 'target in the cost unit (absolute) or as a fraction of the uniform distribution\'s expected cost (uniform).' },
+              },
+            },
           },
         },
         augment,

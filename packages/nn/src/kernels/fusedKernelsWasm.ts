@@ -22,14 +22,21 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       const be = backend as WasmBackendLike;
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       const c = channels(x);
+      const eps = (attrs as { epsilon: number }).epsilon;
       const y = be.makeOutput([...x.shape], 'float32');
       const mean = be.makeOutput([c], 'float32');
       const invstd = be.makeOutput([c], 'float32');
       fbnasKernelModule(heapMemory(be)).bnTrainForward(
         heapOffset(be, x), heapOffset(be, gamma), heapOffset(be, beta), heapOffset(be, y), heapOffset(be, mean), heapOffset(be, invstd),
-        util.sizeFromShape(x.shape) / c, c, (attrs as { epsilon: number }).epsilon,
+        util.sizeFromShape(x.shape) / c, c, eps,
       );
-      return [y, mean, invstd];
+      // The biased variance for the running statistics, from invstd = 1 / sqrt(var + eps), on the heap.
+      const variance = be.makeOutput([c], 'float32');
+      const heap = be.wasm.HEAPF32;
+      const inv = heapOffset(be, invstd) >> 2;
+      const v = heapOffset(be, variance) >> 2;
+      for (let k = 0; k < c; k++) heap[v + k] = 1 / (heap[inv + k] * heap[inv + k]) - eps;
+      return [y, mean, invstd, variance];
     },
   },
   {
