@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { createRng } from '@fbnas/search-space';
@@ -140,6 +142,23 @@ describe('fbnas wasm training kernels match the cpu backend', () => {
     const f = () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d([0, 2, 2, 1], 'int32')), tf.tensor1d([1, 2, 3, 4]))))(tf.tensor1d([5, 6, 7]));
     expect(Array.from(await onBackend('wasm', f))).toEqual([1, 4, 5]);
   });
+
+  it('kernels that index the heap from JavaScript are right past 2 GB (offsets >= 2^31)', () => {
+    // In a child process: it holds 2.2 GB of heap. A signed `>> 2` of such offsets made these three wrong.
+    const root = join(__dirname, '..', '..', '..');
+    const run = spawnSync(process.execPath, ['--conditions=@fbnas/source', '--import', join(root, 'tools', 'ts-run', 'register.mjs'), join(__dirname, 'fixtures', 'highHeap.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { maxAbsDiff: number; offset: number }>;
+    expect(Object.keys(out).sort()).toEqual(['batchNormVariance', 'conv1x1InputGrad', 'unsortedSegmentSum']);
+    for (const r of Object.values(out)) {
+      expect(r.offset).toBeGreaterThanOrEqual(2 ** 31);
+      expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    }
+  }, 120_000);
 
   it('Identity shares the buffer on wasm (no copy) and each reference outlives the other', async () => {
     await tf.setBackend('wasm');

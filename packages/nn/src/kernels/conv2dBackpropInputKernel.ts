@@ -1,5 +1,5 @@
 import { Conv2D, Conv2DBackpropInput, getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
-import { heapOffset, type WasmBackendLike } from './wasmHeap';
+import { heapIndex, type WasmBackendLike } from './wasmHeap';
 
 interface DisposingBackend extends WasmBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
@@ -16,8 +16,8 @@ function pointwiseInputGrad(be: WasmBackendLike, dy: TensorInfo, filter: TensorI
   const wt = be.makeOutput([1, 1, cout, cin], 'float32');
   try {
     // Views after the allocation: growing the heap detaches views taken before.
-    const src = heapOffset(be, filter) >> 2;
-    const dst = heapOffset(be, wt) >> 2;
+    const src = heapIndex(be, filter);
+    const dst = heapIndex(be, wt);
     const heap = be.wasm.HEAPF32;
     for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) heap[dst + o * cin + i] = heap[src + i * cout + o];
     const attrs = { strides: 1, dilations: 1, pad: 0, dataFormat: 'NHWC' } as unknown as NamedAttrMap;

@@ -8,7 +8,7 @@ import {
   FBNAS_GLOBAL_AVG_POOL_GRAD,
 } from '../contract';
 import { fbnasKernelModule } from './fbnasKernelModule';
-import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
+import { heapIndex, heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
 type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 const channels = (t: TensorInfo) => t.shape[t.shape.length - 1];
@@ -33,8 +33,8 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       // The biased variance for the running statistics, from invstd = 1 / sqrt(var + eps), on the heap.
       const variance = be.makeOutput([c], 'float32');
       const heap = be.wasm.HEAPF32;
-      const inv = heapOffset(be, invstd) >> 2;
-      const v = heapOffset(be, variance) >> 2;
+      const inv = heapIndex(be, invstd);
+      const v = heapIndex(be, variance);
       for (let k = 0; k < c; k++) heap[v + k] = 1 / (heap[inv + k] * heap[inv + k]) - eps;
       return [y, mean, invstd, variance];
     },

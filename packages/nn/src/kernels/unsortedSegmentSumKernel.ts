@@ -1,5 +1,5 @@
 import { UnsortedSegmentSum, util, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
-import { heapOffset, type WasmBackendLike } from './wasmHeap';
+import { heapIndex, type WasmBackendLike } from './wasmHeap';
 
 /**
  * `UnsortedSegmentSum` for the wasm backend (the gradient of gather): out[s, ...] = sum of x[i, ...] over
@@ -18,9 +18,9 @@ export const unsortedSegmentSumKernel: KernelConfig = {
     const out = be.makeOutput([numSegments, ...x.shape.slice(idsRank)], x.dtype === 'int32' ? 'int32' : 'float32');
     // Views are taken after makeOutput, which may grow (and so detach) the heap.
     const heap = x.dtype === 'int32' ? be.wasm.HEAP32 : be.wasm.HEAPF32;
-    const xs = heapOffset(be, x) >> 2;
-    const ids = heapOffset(be, segmentIds) >> 2;
-    const o = heapOffset(be, out) >> 2;
+    const xs = heapIndex(be, x);
+    const ids = heapIndex(be, segmentIds);
+    const o = heapIndex(be, out);
     heap.fill(0, o, o + numSegments * inner);
     for (let r = 0; r < rows; r++) {
       const s = be.wasm.HEAP32[ids + r];

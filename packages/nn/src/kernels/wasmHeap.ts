@@ -14,6 +14,15 @@ export function heapOffset(backend: WasmBackendLike, t: TensorInfo): number {
   return info.memoryOffset;
 }
 
+/**
+ * Index of a float32 / int32 tensor's first element in `HEAPF32` / `HEAP32`. An unsigned shift: the heap
+ * grows to 4 GB, and a signed `>> 2` of an offset past 2 GB is negative (a batch-256 step of a 14 M
+ * multiply-add network reaches there; the writes then went nowhere and the step's gradients were garbage).
+ */
+export function heapIndex(backend: WasmBackendLike, t: TensorInfo): number {
+  return heapOffset(backend, t) >>> 2;
+}
+
 /** The heap memory of the backend. */
 export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory {
   return backend.wasm.asm.memory;
