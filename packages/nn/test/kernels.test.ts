@@ -144,7 +144,8 @@ describe('fbnas wasm training kernels match the cpu backend', () => {
   });
 
   it('kernels that index the heap from JavaScript are right past 2 GB (offsets >= 2^31)', () => {
-    // In a child process: it holds 2.2 GB of heap. A signed `>> 2` of such offsets made these three wrong.
+    // In a child process: it holds 2.2 GB of heap. A signed `>> 2` of such offsets made the 1x1 input
+    // gradient and UnsortedSegmentSum wrong.
     const root = join(__dirname, '..', '..', '..');
     const run = spawnSync(process.execPath, ['--conditions=@fbnas/source', '--import', join(root, 'tools', 'ts-run', 'register.mjs'), join(__dirname, 'fixtures', 'highHeap.ts')], {
       cwd: root,

@@ -50,14 +50,10 @@ export const FUSED_CPU_KERNELS: KernelConfig[] = [
       for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) mean[k] += xs[i * c + k];
       for (let k = 0; k < c; k++) mean[k] /= p;
       for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) inv[k] += (xs[i * c + k] - mean[k]) ** 2;
-      const variance = new Float32Array(c);
-      for (let k = 0; k < c; k++) {
-        variance[k] = inv[k] / p;
-        inv[k] = 1 / Math.sqrt(inv[k] / p + eps);
-      }
+      for (let k = 0; k < c; k++) inv[k] = 1 / Math.sqrt(inv[k] / p + eps);
       const y = new Float32Array(xs.length);
       for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) y[i * c + k] = (xs[i * c + k] - mean[k]) * inv[k] * g[k] + b[k];
-      return [be.makeTensorInfo([...x.shape], 'float32', y), be.makeTensorInfo([c], 'float32', mean), be.makeTensorInfo([c], 'float32', inv), be.makeTensorInfo([c], 'float32', variance)];
+      return [be.makeTensorInfo([...x.shape], 'float32', y), be.makeTensorInfo([c], 'float32', mean), be.makeTensorInfo([c], 'float32', inv)];
     },
   },
   {

@@ -8,7 +8,7 @@ import {
   FBNAS_GLOBAL_AVG_POOL_GRAD,
 } from '../contract';
 import { fbnasKernelModule } from './fbnasKernelModule';
-import { heapIndex, heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
+import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
 type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 const channels = (t: TensorInfo) => t.shape[t.shape.length - 1];
@@ -22,21 +22,14 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       const be = backend as WasmBackendLike;
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       const c = channels(x);
-      const eps = (attrs as { epsilon: number }).epsilon;
       const y = be.makeOutput([...x.shape], 'float32');
       const mean = be.makeOutput([c], 'float32');
       const invstd = be.makeOutput([c], 'float32');
       fbnasKernelModule(heapMemory(be)).bnTrainForward(
         heapOffset(be, x), heapOffset(be, gamma), heapOffset(be, beta), heapOffset(be, y), heapOffset(be, mean), heapOffset(be, invstd),
-        util.sizeFromShape(x.shape) / c, c, eps,
+        util.sizeFromShape(x.shape) / c, c, (attrs as { epsilon: number }).epsilon,
       );
-      // The biased variance for the running statistics, from invstd = 1 / sqrt(var + eps), on the heap.
-      const variance = be.makeOutput([c], 'float32');
-      const heap = be.wasm.HEAPF32;
-      const inv = heapIndex(be, invstd);
-      const v = heapIndex(be, variance);
-      for (let k = 0; k < c; k++) heap[v + k] = 1 / (heap[inv + k] * heap[inv + k]) - eps;
-      return [y, mean, invstd, variance];
+      return [y, mean, invstd];
     },
   },
   {

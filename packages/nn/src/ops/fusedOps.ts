@@ -44,10 +44,10 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
     const op = tf.customGrad((...args: unknown[]) => {
       const [xi, gi, bi] = args as tf.Tensor[];
       const save = args[3] as (t: tf.Tensor[]) => void;
-      const [y, m, invstd, v] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon }) as tf.Tensor[];
+      const [y, m, invstd] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon }) as tf.Tensor[];
       save([xi, gi, m, invstd]);
-      mean = tf.keep(m);
-      variance = tf.keep(v);
+      mean = tf.keep(m.clone());
+      variance = tf.keep(tf.sub(tf.div(1, tf.square(invstd)), epsilon));
       return {
         value: y,
         gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
