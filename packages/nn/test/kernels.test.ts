@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { createRng } from '@fbnas/search-space';
 import { initBackend } from '../src';
+import { runFixture } from './fixtures/runFixture';
 
 // Oracle tests: every fbnas wasm kernel against the tfjs cpu backend on random shapes, strides, paddings
 // and dilations. Tolerance: |ours - cpu| <= 1e-4 * (1 + max |cpu|), i.e. float32 summation-order noise
@@ -146,14 +145,9 @@ describe('fbnas wasm training kernels match the cpu backend', () => {
   it('kernels that index the heap from JavaScript are right past 2 GB (offsets >= 2^31)', () => {
     // In a child process: it holds 2.2 GB of heap. A signed `>> 2` of such offsets made the 1x1 input
     // gradient and UnsortedSegmentSum wrong.
-    const root = join(__dirname, '..', '..', '..');
-    const run = spawnSync(process.execPath, ['--conditions=@fbnas/source', '--import', join(root, 'tools', 'ts-run', 'register.mjs'), join(__dirname, 'fixtures', 'highHeap.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    expect(run.status).toBe(0);
-    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { maxAbsDiff: number; offset: number }>;
+    const run = runFixture('highHeap');
+    expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
+    const out = run.result as Record<string, { maxAbsDiff: number; offset: number }>;
     expect(Object.keys(out).sort()).toEqual(['batchNormVariance', 'conv1x1InputGrad', 'unsortedSegmentSum']);
     for (const r of Object.values(out)) {
       expect(r.offset).toBeGreaterThanOrEqual(2 ** 31);

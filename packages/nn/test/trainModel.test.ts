@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, parseArch } from '@fbnas/search-space';
 import { budgetedEpochs, buildModel, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
+import { runFixture } from './fixtures/runFixture';
 
 const arch = parseArch({
   inputSize: 8,
@@ -233,14 +233,9 @@ describe('trainModel with data-parallel workers', () => {
 
   it('a step that does not fit the 4 GB wasm heap fails with a typed OUT_OF_MEMORY error naming the batch', () => {
     // in a child process: the backend is unusable after the failure
-    const root = join(__dirname, '..', '..', '..');
-    const run = spawnSync(process.execPath, ['--conditions=@fbnas/source', '--import', join(root, 'tools', 'ts-run', 'register.mjs'), join(__dirname, 'fixtures', 'outOfMemory.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = runFixture('outOfMemory');
     expect(run.status).toBe(0);
-    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+    const out = run.result;
     expect(out).toMatchObject({ name: 'NnError', code: 'OUT_OF_MEMORY' });
     expect(out.message).toMatch(/^fbnas\.trainModel: a training step on 512 images ran out of the wasm heap .*smaller batchSize/);
   }, 120_000);
