@@ -106,6 +106,71 @@ describe('trainModel', () => {
     }
   }, 60_000);
 
+  describe('a time budget plans the epoch count again after early epochs', () => {
+    /** Wall-clock wait inside the synchronous progress callback: it makes the chosen steps slow. */
+    const wait = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        // busy: the step's wall time is what the budget sees
+      }
+    };
+    type BudgetEvent = { epochs: number; epochSeconds: number | null };
+    const budgetEvents = (events: Array<{ type: string }>) => events.filter((e) => e.type === 'budget') as unknown as BudgetEvent[];
+    // 8 steps per epoch, all timed by the probe in epoch 0
+    const options = { epochs: 40, batchSize: 16, learningRate: 0.1, warmupEpochs: 1, seed: 2 };
+
+    it('slow first steps, fast epochs after: more epochs, up to the cap, the last ones annealed', async () => {
+      const events: Array<{ type: string }> = [];
+      const r = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), {
+        ...options, timeBudgetSeconds: 10,
+        onProgress: (e) => { events.push(e); if (e.type === 'step' && e.epoch === 0) wait(100); },
+      });
+      const plans = budgetEvents(events);
+      // the probe saw 0.1 s steps: about 11 epochs of 0.8 s in 10 s
+      expect(plans[0].epochSeconds).toBeNull();
+      expect(plans[0].epochs).toBeLessThan(14);
+      // after epoch 1 (a fraction of 0.8 s) the count grows, and stays put once the schedule is past its first quarter
+      expect(plans[1].epochSeconds).toBeLessThan(0.5);
+      expect(r.epochs).toBeGreaterThan(plans[0].epochs);
+      expect(r.epochs).toBe(plans[plans.length - 1].epochs);
+      expect(r.history).toHaveLength(r.epochs);
+      // each re-plan came at the end of an epoch e >= 1 with e + 1 within the first quarter of the count before it
+      let plan = plans[0].epochs;
+      events.forEach((e, i) => {
+        const p = e as unknown as BudgetEvent;
+        if (e.type !== 'budget' || p.epochSeconds === null) return;
+        const epoch = events.slice(0, i).filter((x) => x.type === 'epoch').length;
+        expect(epoch).toBeGreaterThanOrEqual(1);
+        expect(epoch + 1).toBeLessThanOrEqual(plan / 4);
+        plan = p.epochs;
+      });
+      // the cosine ends at the final count: the last epoch's learning rate is near 0
+      expect(r.history[r.epochs - 1].learningRate).toBeLessThan(0.01);
+    }, 60_000);
+
+    it('fast probe, slow epochs after: fewer epochs than the cap, inside the budget; a resumed run keeps the re-planned count', async () => {
+      const events: Array<{ type: string }> = [];
+      const path = join(dir, 'replan.ckpt');
+      const started = performance.now();
+      const budgetOptions = { ...options, timeBudgetSeconds: 6, checkpointPath: path, resume: true };
+      const r = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), {
+        ...budgetOptions,
+        onProgress: (e) => { events.push(e); if (e.type === 'step' && e.epoch >= 1) wait(100); },
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const plans = budgetEvents(events);
+      expect(plans[0]).toMatchObject({ epochs: 40, epochSeconds: null });
+      // epoch 1 took about 0.8 s: what is left of 5.7 s holds about 6 more
+      expect(plans[1].epochSeconds).toBeGreaterThan(0.8);
+      expect(r.epochs).toBeLessThan(12);
+      expect(r.history).toHaveLength(r.epochs);
+      expect(seconds).toBeLessThan(6);
+      expect(readCheckpoint(path).meta.epochs).toBe(r.epochs);
+      const again = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), budgetOptions);
+      expect(again).toMatchObject({ epochs: r.epochs, resumedFromEpoch: r.epochs, steps: 0 });
+    }, 60_000);
+  });
+
   it('leaves tf.memory().numTensors unchanged over 200 steps', async () => {
     const model = buildModel(arch, { seed: 3, dropout: 0.1, stochasticDepth: 0.1 });
     const train = toyData(64, 4);

@@ -36,7 +36,8 @@ export function commonProgress(line: (text: string, transient: boolean) => void,
       line(`[train] epoch ${e.epoch as number}: train loss ${(e.trainLoss as number).toFixed(4)}${typeof e.valAccuracy === 'number' ? `, val accuracy ${(100 * e.valAccuracy).toFixed(2)}%` : ''}`, false);
       return true;
     case 'train-budget':
-      line(`[train] ${e.epochs as number} epochs fit the ${((e.budgetSeconds as number) / 60).toFixed(1)} min left at ${(e.stepSeconds as number).toFixed(2)} s a step`, false);
+      if (typeof e.epochSeconds === 'number') line(`[train] re-planned: ${e.epochs as number} epochs fit the budget at ${e.epochSeconds.toFixed(0)} s an epoch`, false);
+      else line(`[train] ${e.epochs as number} epochs fit the ${((e.budgetSeconds as number) / 60).toFixed(1)} min left at ${(e.stepSeconds as number).toFixed(2)} s a step`, false);
       return true;
     default:
       return false;

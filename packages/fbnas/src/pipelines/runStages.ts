@@ -53,7 +53,8 @@ export type StageProgress<S extends string> =
   | { type: 'stage'; stage: S; state: 'start' | 'done' | 'skipped'; seconds?: number }
   | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
   | { type: 'train-epoch'; epoch: number; trainLoss: number; valAccuracy: number | null }
-  | { type: 'train-budget'; epochs: number; stepSeconds: number; budgetSeconds: number };
+  /** The time budget set the training's epoch count (`epochSeconds` non-null: a re-plan after an early epoch). */
+  | { type: 'train-budget'; epochs: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
 
 interface RunState<S extends string> {
   fingerprint: string;
@@ -181,7 +182,7 @@ export async function trainExportMeasure(
       onProgress: (e) => {
         if (e.type === 'step') emit({ type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss });
         else if (e.type === 'epoch') emit({ type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss, valAccuracy: e.record.valAccuracy });
-        else emit({ type: 'train-budget', epochs: e.epochs, stepSeconds: e.stepSeconds, budgetSeconds: e.budgetSeconds });
+        else emit({ type: 'train-budget', epochs: e.epochs, stepSeconds: e.stepSeconds, budgetSeconds: e.budgetSeconds, epochSeconds: e.epochSeconds });
       },
     });
     const test = await evaluateModel(model, job.test);

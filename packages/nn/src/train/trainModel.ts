@@ -47,9 +47,14 @@ export interface TrainOptions {
   /**
    * Wall-clock budget of the whole call, in seconds: `epochs` becomes a cap and the run trains as many
    * epochs as fit. The first {@link BUDGET_PROBE_STEPS} steps are timed (they always warm the learning rate
-   * up linearly, so the schedule before the decision does not depend on it); the epoch count is then fixed by
-   * {@link budgetedEpochs} and kept in the checkpoint (a resumed run keeps it) and in the result. Rerunning
-   * with `epochs` set to that count and no budget gives the same schedule.
+   * up linearly, so the schedule before the decision does not depend on it) and {@link budgetedEpochs} sets
+   * the epoch count. The first steps of a run are slower than its average (start-up, a cold allocator), so
+   * the count is planned again at the end of each epoch from the second on while the schedule is in its first
+   * quarter, from the mean wall time of the epochs since the first (evaluation and checkpoint included);
+   * the learning rate is then still near its peak, and a cosine stretched or shrunk there by an epoch moves
+   * it by a few percent. Each checkpoint keeps the count in force (a resumed run keeps it, and plans no more),
+   * as does the result. Rerunning with `epochs` set to the final count and no budget gives the same schedule
+   * from the last re-plan on.
    */
   timeBudgetSeconds?: number;
   /** Checkpoint written atomically after every epoch. */
@@ -71,8 +76,11 @@ export interface TrainOptions {
 export type TrainProgress =
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; learningRate: number }
   | { type: 'epoch'; record: EpochRecord }
-  /** A time budget settled the epoch count (once, after the timed steps). */
-  | { type: 'budget'; epochs: number; stepSeconds: number; budgetSeconds: number };
+  /**
+   * A time budget set the epoch count: after the timed steps (`epochSeconds` null), and again whenever a
+   * re-plan at the end of an early epoch changes it (`epochSeconds`: the mean epoch time it planned with).
+   */
+  | { type: 'budget'; epochs: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
 
 /** What happened in one epoch. */
 export interface EpochRecord {
@@ -205,6 +213,10 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         : localEngine(model, train, rng, recipe, optimizer, ema);
     let decided = budget === null || resumedFromEpoch !== null;
     let probeStart = 0;
+    // re-plans of the epoch count at the ends of early epochs (fresh budgeted runs only)
+    let replanning = !decided;
+    let replanSeconds = 0;
+    let lastEpochEnd = 0;
     for (let epoch = startEpoch; epoch < stopAt; epoch++) {
       const t0 = Date.now();
       const order = epochOrder(train.count, rng);
@@ -234,7 +246,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
             epochs = budgetedEpochs({ budgetSeconds: budget as number, elapsedSeconds: (now - startedAt) / 1000, stepsTaken: probeSteps, stepSeconds, stepsPerEpoch, evalSeconds, cap: o.epochs });
             stopAt = Math.min(stopAfter, epochs);
             decided = true;
-            o.onProgress?.({ type: 'budget', epochs, stepSeconds, budgetSeconds: budget as number });
+            o.onProgress?.({ type: 'budget', epochs, stepSeconds, budgetSeconds: budget as number, epochSeconds: null });
           }
         }
         o.onProgress?.({ type: 'step', epoch, step: s, stepsPerEpoch, loss, learningRate: lr });
@@ -247,6 +259,23 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         const r = ema ? await ema.withAveraged(evalFn) : await evalFn();
         valAccuracy = r.accuracy;
         valLoss = r.loss;
+      }
+      if (replanning) {
+        // epoch 0 carries the start-up costs: plan from the epochs after it, while the schedule is young
+        const now = performance.now();
+        if (epoch >= 1 && epoch + 1 <= epochs / 4) {
+          replanSeconds += (now - lastEpochEnd) / 1000;
+          const epochSeconds = replanSeconds / epoch;
+          const more = budgetedEpochs({ budgetSeconds: budget as number, elapsedSeconds: (now - startedAt) / 1000, stepsTaken: 0, stepSeconds: epochSeconds / stepsPerEpoch, stepsPerEpoch, evalSeconds: 0, cap: o.epochs - epoch - 1 });
+          if (epoch + 1 + more !== epochs) {
+            epochs = epoch + 1 + more;
+            stopAt = Math.min(stopAfter, epochs);
+            o.onProgress?.({ type: 'budget', epochs, stepSeconds: epochSeconds / stepsPerEpoch, budgetSeconds: budget as number, epochSeconds });
+          }
+        } else if (epoch >= 1) {
+          replanning = false;
+        }
+        lastEpochEnd = now;
       }
       const record: EpochRecord = { epoch, trainLoss: lossSum / stepsPerEpoch, valAccuracy, valLoss, learningRate: lr, seconds: (Date.now() - t0) / 1000 };
       history.push(record);
