@@ -21,7 +21,7 @@ export type { EpochRecord, TrainOptions, TrainProgress, TrainResult } from './tr
 export { evaluateModel } from './train/evaluateModel';
 export { createOptimizer } from './train/optimizer';
 export type { Optimizer, OptimizerName, OptimizerOptions } from './train/optimizer';
-export { cosineWithWarmup } from './train/learningRateSchedule';
+export { cosineWithWarmup, rescheduleAnchor, type ScheduleAnchor } from './train/learningRateSchedule';
 export { readCheckpoint, writeCheckpoint } from './train/checkpointFile';
 export type { CheckpointData } from './train/checkpointFile';
 export { softCrossEntropy, softTargets } from './train/softTargetLoss';

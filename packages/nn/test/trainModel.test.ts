@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, parseArch } from '@fbnas/search-space';
-import { budgetedEpochs, buildModel, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
+import { budgetedEpochs, buildModel, cosineWithWarmup, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
 import { runFixture } from './fixtures/runFixture';
 
 const arch = parseArch({
@@ -119,33 +119,60 @@ describe('trainModel', () => {
     // 8 steps per epoch, all timed by the probe in epoch 0
     const options = { epochs: 40, batchSize: 16, learningRate: 0.1, warmupEpochs: 1, seed: 2 };
 
-    it('slow first steps, fast epochs after: more epochs, up to the cap, the last ones annealed', async () => {
+    it('slow first steps, fast epochs after: more epochs, the rate continuous and annealed at the new end; a resumed run keeps the re-planned schedule', async () => {
       const events: Array<{ type: string }> = [];
-      const r = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), {
-        ...options, timeBudgetSeconds: 10,
-        onProgress: (e) => { events.push(e); if (e.type === 'step' && e.epoch === 0) wait(100); },
+      const path = join(dir, 'replan-up.ckpt');
+      const budgetOptions = { ...options, timeBudgetSeconds: 10, checkpointPath: path, resume: true };
+      const stop = new AbortController();
+      let stoppedAt = -1;
+      const run = trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), {
+        ...budgetOptions,
+        signal: stop.signal,
+        onProgress: (e) => {
+          events.push(e);
+          if (e.type === 'step' && e.epoch === 0) wait(100);
+          // stop a while after the first re-plan
+          if (e.type === 'epoch' && stoppedAt < 0 && budgetEvents(events).length > 1 && e.record.epoch >= 3) {
+            stoppedAt = e.record.epoch + 1;
+            stop.abort();
+          }
+        },
       });
+      await expect(run).rejects.toThrow(/stopped at epoch/);
       const plans = budgetEvents(events);
       // the probe saw 0.1 s steps: about 11 epochs of 0.8 s in 10 s
       expect(plans[0].epochSeconds).toBeNull();
       expect(plans[0].epochs).toBeLessThan(14);
-      // after epoch 1 (a fraction of 0.8 s) the count grows, and stays put once the schedule is past its first quarter
+      // after epoch 1 (a fraction of 0.8 s) the count grows
       expect(plans[1].epochSeconds).toBeLessThan(0.5);
-      expect(r.epochs).toBeGreaterThan(plans[0].epochs);
-      expect(r.epochs).toBe(plans[plans.length - 1].epochs);
-      expect(r.history).toHaveLength(r.epochs);
-      // each re-plan came at the end of an epoch e >= 1 with e + 1 within the first quarter of the count before it
+      expect(plans[1].epochs).toBeGreaterThan(plans[0].epochs);
+      // each re-plan came at the end of an epoch e >= 1 with at least 2 epochs of the plan before it left
       let plan = plans[0].epochs;
       events.forEach((e, i) => {
         const p = e as unknown as BudgetEvent;
         if (e.type !== 'budget' || p.epochSeconds === null) return;
         const epoch = events.slice(0, i).filter((x) => x.type === 'epoch').length;
         expect(epoch).toBeGreaterThanOrEqual(1);
-        expect(epoch + 1).toBeLessThanOrEqual(plan / 4);
+        expect(plan - epoch - 1).toBeGreaterThanOrEqual(2);
         plan = p.epochs;
       });
-      // the cosine ends at the final count: the last epoch's learning rate is near 0
-      expect(r.history[r.epochs - 1].learningRate).toBeLessThan(0.01);
+      // resumed (with all the time in the world): the checkpoint's count and anchor hold, no more re-plans
+      const ck = readCheckpoint(path).meta;
+      expect(ck.epoch).toBe(stoppedAt);
+      expect(ck.epochs).toBe(plan);
+      const anchor = ck.anchor as { step: number; progress: number };
+      expect(anchor.progress).toBeGreaterThan(0);
+      const resumedEvents: Array<{ type: string }> = [];
+      const r = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), { ...budgetOptions, timeBudgetSeconds: 1e6, onProgress: (e) => resumedEvents.push(e) });
+      expect(r).toMatchObject({ epochs: plan, resumedFromEpoch: stoppedAt });
+      expect(r.history).toHaveLength(plan);
+      expect(budgetEvents(resumedEvents)).toEqual([]);
+      // the rate never jumps up after the warm-up (8 steps), and follows the anchored cosine to 0 at the end
+      const rates = [...events, ...resumedEvents].filter((e) => e.type === 'step').map((e) => (e as unknown as { learningRate: number }).learningRate);
+      for (let i = 9; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1] + 1e-12);
+      const resumedRates = resumedEvents.filter((e) => e.type === 'step').map((e) => (e as unknown as { learningRate: number }).learningRate);
+      expect(resumedRates).toEqual(resumedRates.map((_, i) => cosineWithWarmup(stoppedAt * 8 + i, plan * 8, 0.1, 8, 0, anchor)));
+      expect(rates[rates.length - 1]).toBeLessThan(0.01);
     }, 60_000);
 
     it('fast probe, slow epochs after: fewer epochs than the cap, inside the budget; a resumed run keeps the re-planned count', async () => {

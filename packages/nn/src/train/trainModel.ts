@@ -6,7 +6,7 @@ import { NnError } from '../errors';
 import type { NamedWeights, NnModel } from '../model/buildModel';
 import { readCheckpoint, writeCheckpoint } from './checkpointFile';
 import { evaluateModel } from './evaluateModel';
-import { cosineWithWarmup } from './learningRateSchedule';
+import { cosineWithWarmup, rescheduleAnchor, type ScheduleAnchor } from './learningRateSchedule';
 import { createOptimizer, type OptimizerName, type OptimizerOptions } from './optimizer';
 import { createDataParallelEngine } from './dataParallel';
 import { localEngine, type StepEngine, type StepRecipe } from './trainStep';
@@ -48,13 +48,13 @@ export interface TrainOptions {
    * Wall-clock budget of the whole call, in seconds: `epochs` becomes a cap and the run trains as many
    * epochs as fit. The first {@link BUDGET_PROBE_STEPS} steps are timed (they always warm the learning rate
    * up linearly, so the schedule before the decision does not depend on it) and {@link budgetedEpochs} sets
-   * the epoch count. The first steps of a run are slower than its average (start-up, a cold allocator), so
-   * the count is planned again at the end of each epoch from the second on while the schedule is in its first
-   * quarter, from the mean wall time of the epochs since the first (evaluation and checkpoint included);
-   * the learning rate is then still near its peak, and a cosine stretched or shrunk there by an epoch moves
-   * it by a few percent. Each checkpoint keeps the count in force (a resumed run keeps it, and plans no more),
-   * as does the result. Rerunning with `epochs` set to the final count and no budget gives the same schedule
-   * from the last re-plan on.
+   * the epoch count. Epoch times drift (the first steps are slower than the average, and epochs of one
+   * run differed by up to a third here), so the count is planned again at the end of every epoch from the
+   * second on, while at least 2 epochs of the plan are left, from the median wall time of the epochs after
+   * the first (evaluation and checkpoint included). A new count re-anchors the cosine where it stands
+   * (`rescheduleAnchor`): the learning rate stays continuous and the rest of the decay is stretched or
+   * shrunk to the new end. Each checkpoint keeps the count and anchor in force (a resumed run keeps them,
+   * and plans no more), and the result reports the final count.
    */
   timeBudgetSeconds?: number;
   /** Checkpoint written atomically after every epoch. */
@@ -115,6 +115,15 @@ export function budgetedEpochs(t: { budgetSeconds: number; elapsedSeconds: numbe
   // the steps already taken belong to the first epoch: count it whole and credit them back
   const fit = Math.floor((0.95 * t.budgetSeconds - t.elapsedSeconds + t.stepsTaken * t.stepSeconds) / perEpoch);
   return Math.min(Math.max(fit, 1), t.cap);
+}
+
+/** A budgeted run re-plans its epoch count while at least this many epochs of the plan are left. */
+const REPLAN_MIN_EPOCHS_LEFT = 2;
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, adam: 0.002, rmsprop: 0.002 };
@@ -178,6 +187,8 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
   let resumedFromEpoch: number | null = null;
   let lastGood: string | null = null;
   let resumedOptimizer: NamedWeights | null = null;
+  // where a re-plan changed the schedule's length (see cosineWithWarmup)
+  let anchor: ScheduleAnchor | undefined;
 
   if (o.resume && o.checkpointPath && existsSync(o.checkpointPath)) {
     const ck = readCheckpoint(o.checkpointPath);
@@ -195,6 +206,11 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       if (!Number.isInteger(ck.meta.epochs)) throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} does not record the epoch count of its time budget`);
       epochs = ck.meta.epochs as number;
       stopAt = Math.min(stopAfter, epochs);
+      const a = ck.meta.anchor as ScheduleAnchor | null | undefined;
+      if (a !== null && a !== undefined && !(Number.isInteger(a.step) && a.progress >= 0 && a.progress <= 1)) {
+        throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} records a malformed schedule anchor ${JSON.stringify(a)}`);
+      }
+      anchor = a ?? undefined;
     }
     resumedFromEpoch = startEpoch;
     lastGood = o.checkpointPath;
@@ -213,9 +229,9 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         : localEngine(model, train, rng, recipe, optimizer, ema);
     let decided = budget === null || resumedFromEpoch !== null;
     let probeStart = 0;
-    // re-plans of the epoch count at the ends of early epochs (fresh budgeted runs only)
-    let replanning = !decided;
-    let replanSeconds = 0;
+    // re-plans of the epoch count at epoch ends (fresh budgeted runs only)
+    const replanning = !decided;
+    const epochTimes: number[] = [];
     let lastEpochEnd = 0;
     for (let epoch = startEpoch; epoch < stopAt; epoch++) {
       const t0 = Date.now();
@@ -228,7 +244,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         }
         const globalStep = epoch * stepsPerEpoch + s;
         const stepStart = performance.now();
-        lr = cosineWithWarmup(globalStep, stepsPerEpoch * epochs, baseLr, warmupSteps, o.minLearningRate ?? 0);
+        lr = cosineWithWarmup(globalStep, stepsPerEpoch * epochs, baseLr, warmupSteps, o.minLearningRate ?? 0, anchor);
         const loss = await engine.step(order.subarray(s * batchSize, (s + 1) * batchSize), lr);
         if (!Number.isFinite(loss)) {
           throw new NnError('NON_FINITE', api, `the loss became ${loss} at epoch ${epoch} step ${s}; ${lastGood ? `the last good checkpoint is ${lastGood}` : 'no checkpoint was written yet'}`);
@@ -261,19 +277,18 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         valLoss = r.loss;
       }
       if (replanning) {
-        // epoch 0 carries the start-up costs: plan from the epochs after it, while the schedule is young
         const now = performance.now();
-        if (epoch >= 1 && epoch + 1 <= epochs / 4) {
-          replanSeconds += (now - lastEpochEnd) / 1000;
-          const epochSeconds = replanSeconds / epoch;
+        // epoch 0 carries the start-up costs; the median shrugs off a slow epoch
+        if (epoch >= 1) epochTimes.push((now - lastEpochEnd) / 1000);
+        if (epoch >= 1 && epochs - epoch - 1 >= REPLAN_MIN_EPOCHS_LEFT) {
+          const epochSeconds = median(epochTimes);
           const more = budgetedEpochs({ budgetSeconds: budget as number, elapsedSeconds: (now - startedAt) / 1000, stepsTaken: 0, stepSeconds: epochSeconds / stepsPerEpoch, stepsPerEpoch, evalSeconds: 0, cap: o.epochs - epoch - 1 });
           if (epoch + 1 + more !== epochs) {
+            anchor = rescheduleAnchor((epoch + 1) * stepsPerEpoch, stepsPerEpoch * epochs, warmupSteps, anchor);
             epochs = epoch + 1 + more;
             stopAt = Math.min(stopAfter, epochs);
             o.onProgress?.({ type: 'budget', epochs, stepSeconds: epochSeconds / stepsPerEpoch, budgetSeconds: budget as number, epochSeconds });
           }
-        } else if (epoch >= 1) {
-          replanning = false;
         }
         lastEpochEnd = now;
       }
@@ -281,7 +296,7 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       history.push(record);
       if (o.checkpointPath) {
         writeCheckpoint(o.checkpointPath, {
-          meta: { fingerprint: print, epoch: epoch + 1, epochs, rng: rng.getState(), history },
+          meta: { fingerprint: print, epoch: epoch + 1, epochs, anchor: anchor ?? null, rng: rng.getState(), history },
           groups: { weights: await model.exportWeights(), optimizer: await engine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
         });
         lastGood = o.checkpointPath;
