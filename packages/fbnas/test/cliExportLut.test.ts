@@ -60,6 +60,11 @@ describe('fbnas lut', () => {
     expect(j.latencyMs).toBeCloseTo(costOfGenome(costTableFromLut(space, loadLatencyLut(out)), genome), 12);
     const human = await run('lut', 'predict', out, join(dir, 'arch.json'), '--space', 'fbnet-28', '--statistic', 'p10');
     expect(human.out).toMatch(/ms \(LUT sum, p10\) for \[0,3,8,7/);
+    // --rounds: interleaved passes of 20 runs each
+    const rounds = join(dir, 'lut-rounds.json');
+    expect((await run('lut', 'build', 'fbnet-28', '--out', rounds, '--rounds', '3', '--json')).code).toBe(0);
+    expect(Object.values(loadLatencyLut(rounds).entries).map((e) => e.samples)).toEqual(new Array(94).fill(60));
+    expect((await run('lut', 'build', 'fbnet-28', '--out', join(dir, 'l0.json'), '--rounds', '0')).err).toMatch(/options\.rounds must be a positive integer, got 0/);
   }, 120_000);
 
   it('builds the same table in tfjs (wasm) with --runtime tfjs', async () => {

@@ -41,7 +41,10 @@ describe('fbnas search fbnet', () => {
     for (const f of ['config.json', 'lut.json', 'theta-history.json', 'architectures.json', 'arch.json', 'weights.ckpt', 'model.onnx', 'metrics.json', 'search.ckpt', 'report.html']) {
       expect(existsSync(join(out, f))).toBe(true);
     }
-    expect(Object.keys(loadLatencyLut(join(out, 'lut.json')).entries).length).toBe(94);
+    const lut = loadLatencyLut(join(out, 'lut.json'));
+    expect(Object.keys(lut.entries).length).toBe(94);
+    // measured in 30 interleaved rounds of 20 runs (the pipeline's default)
+    for (const e of Object.values(lut.entries)) expect(e.samples).toBe(600);
     expect(parseArch(readFileSync(join(out, 'arch.json'), 'utf8')).blocks).toHaveLength(26);
     const meta = readOnnxMetadata(new Uint8Array(readFileSync(join(out, 'model.onnx'))));
     expect(parseArch(meta[Object.keys(meta).find((k) => k.includes('arch')) ?? '']).name).toBe('fbnet-fashion-mnist-searched');

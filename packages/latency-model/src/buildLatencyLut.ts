@@ -29,6 +29,12 @@ export interface BuildOrtLutOptions extends MeasureOnnxOptions {
   saveEvery?: number;
   onProgress?: (event: { done: number; total: number; key: string; entry: LatencyLutEntry }) => void;
   signal?: AbortSignal;
+  /**
+   * onnxruntime-node only: time the missing entries in this many interleaved rounds (`measureOnnxInterleaved`,
+   * `repeatsPerRound` = `minRepeats`) instead of one block after another [1]. Steadier on noisy machines; the table
+   * is then saved once, at the end.
+   */
+  rounds?: number;
 }
 
 /** A runtime the LUT builder can time single blocks in. */
@@ -37,12 +43,6 @@ export type LutRuntime = 'onnxruntime-node' | 'tfjs';
 /** Options of {@link buildLatencyLut}: the runtime [onnxruntime-node] plus the builder's options. */
 export interface BuildLutOptions extends BuildOrtLutOptions {
   runtime?: LutRuntime;
-  /**
-   * onnxruntime-node only: time the missing entries in this many interleaved rounds (`measureOnnxInterleaved`,
-   * `repeatsPerRound` = `minRepeats`) instead of one block after another [1]. Steadier on noisy machines; the table
-   * is then saved once, at the end.
-   */
-  rounds?: number;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
@@ -240,6 +240,8 @@ export async function buildLatencyLut(signatures: ReadonlyArray<{ key: string; b
   const o = resolveMeasureOptions(options, api);
   const runtime = options.runtime ?? 'onnxruntime-node';
   if (runtime !== 'onnxruntime-node' && runtime !== 'tfjs') throw new LatencyModelError('INVALID_ARGUMENT', api, `options.runtime must be "onnxruntime-node" or "tfjs", got ${JSON.stringify(runtime)}`);
+  const rounds = options.rounds ?? 1;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new LatencyModelError('INVALID_ARGUMENT', api, `options.rounds must be a positive integer, got ${String(options.rounds)}`);
   const timer = runtime === 'tfjs' ? tfjsTimer(o, options.rules, api) : ortTimer(o, options.rules);
   const overheadProbe = await timer.time({ op: 'pool', stage: 0, kind: 'avg' }, { height: 1, width: 1, channels: 8 });
   const header: LatencyLutHeader = {
@@ -263,7 +265,6 @@ export async function buildLatencyLut(signatures: ReadonlyArray<{ key: string; b
   const todo = signatures.filter((s) => !(s.key in lut.entries));
   let sinceSave = 0;
   let done = signatures.length - todo.length;
-  const rounds = options.rounds ?? 1;
   if (rounds > 1) {
     if (runtime !== 'onnxruntime-node') throw new LatencyModelError('INVALID_ARGUMENT', api, `options.rounds applies to onnxruntime-node, got runtime ${runtime}`);
     if (options.signal?.aborted) throw new LatencyModelError('ABORTED', api, `aborted after ${done} of ${signatures.length} entries`);

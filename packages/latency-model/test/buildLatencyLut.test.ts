@@ -83,5 +83,8 @@ describe('buildOrtLatencyLut', () => {
     }
     await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tfjs', rounds: 2 })).rejects.toThrow(/options\.rounds applies to onnxruntime-node/);
     await expect(measureOnnxInterleaved([], { rounds: 0 })).rejects.toThrow(/options\.rounds must be a positive integer, got 0/);
+    for (const bad of [0, 2.5, Number.NaN]) {
+      await expect(buildLatencyLut(sigs, { ...quick, rounds: bad })).rejects.toThrow(new RegExp(`fbnas.buildLatencyLut: options\\.rounds must be a positive integer, got ${bad}`));
+    }
   }, 60_000);
 });

@@ -195,6 +195,10 @@ describe('trainModel', () => {
       expect(readCheckpoint(path).meta.epochs).toBe(r.epochs);
       const again = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), budgetOptions);
       expect(again).toMatchObject({ epochs: r.epochs, resumedFromEpoch: r.epochs, steps: 0 });
+      // a malformed anchor is refused by name
+      const ck = readCheckpoint(path);
+      writeCheckpoint(path, { ...ck, meta: { ...ck.meta, anchor: { step: 1.5, progress: 0.2 } } });
+      await expect(trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), budgetOptions)).rejects.toThrow(/records a malformed schedule anchor \{"step":1.5,"progress":0.2\}/);
     }, 60_000);
   });
 

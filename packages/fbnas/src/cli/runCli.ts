@@ -48,7 +48,7 @@ Commands:
   search fbnetv3 --out DIR [--config file.json|yaml] [--set path=value ...] [--dataset fashion-mnist|mnist] [--seed S] [--constraints 3,6,12]
                [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--budget-minutes M] [--resume] [--json]
                                                        FBNetV3 end to end (CIO, predictor, GA per budget, train, ONNX)
-  lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--json]
+  lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--rounds N] [--json]
   lut import <table.yaml> --out lut.json [--family auto|mbv2|mbv3] [--runtime NAME] [--device NAME] [--json]
                                                        a Once-for-All-style YAML LUT as an fbnas LUT
   lut predict <lut.json> <zoo-name | arch.json> --space <fbnet-28|fbnet-cifar|fbnet-imagenet> [--statistic median|p10] [--json]

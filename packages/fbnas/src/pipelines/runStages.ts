@@ -53,7 +53,7 @@ export type StageProgress<S extends string> =
   | { type: 'stage'; stage: S; state: 'start' | 'done' | 'skipped'; seconds?: number }
   | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
   | { type: 'train-epoch'; epoch: number; trainLoss: number; valAccuracy: number | null }
-  /** The time budget set the training's epoch count (`epochSeconds` non-null: a re-plan after an early epoch). */
+  /** The time budget set the training's epoch count (`epochSeconds` non-null: a re-plan at an epoch end). */
   | { type: 'train-budget'; epochs: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
 
 interface RunState<S extends string> {

@@ -53,7 +53,7 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
     cost: { type: 'enum', values: ['latency', 'macs', 'params'], description: 'Cost in the loss.' },
     lut: {
       type: 'object',
-      properties: { path: { type: 'string', description: 'An existing LUT file (else one is measured).' }, threads: int(1), statistic: { type: 'enum', values: ['median', 'p10'] } },
+      properties: { path: { type: 'string', description: 'An existing LUT file (else one is measured).' }, threads: int(1), rounds: int(1, 'Measure in this many interleaved passes over all blocks (steadier on a drifting machine).'), statistic: { type: 'enum', values: ['median', 'p10'] } },
     },
     search: {
       type: 'object',

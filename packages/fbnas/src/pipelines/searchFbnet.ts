@@ -29,7 +29,13 @@ export type FbnetSearchSettings = Omit<DnasOptions, 'train' | 'costTable' | 'che
 export interface SearchFbnetConfig extends PipelineRunConfig<SearchFbnetProgress> {
   /** Cost in the loss: `latency` (an onnxruntime-node LUT measured here, or `lut.path`), `macs` or `params` ['latency']. */
   cost?: 'latency' | 'macs' | 'params';
-  lut?: { path?: string; threads?: number; statistic?: 'median' | 'p10' };
+  /**
+   * The LUT: an existing file (`path`), or measured here with `threads` [1] in `rounds` interleaved passes
+   * over all blocks of 20 runs each [30] (`buildLatencyLut`; 3 s for this space); `statistic` of an entry
+   * ['median']. Timed one block after another (`rounds: 1`), entries moved by up to 4x between builds on
+   * this machine and re-ordered candidates (k3_e3 below k3_e1); in 30 rounds, 1.27x at worst.
+   */
+  lut?: { path?: string; threads?: number; rounds?: number; statistic?: 'median' | 'p10' };
   search?: FbnetSearchSettings;
   /** Architectures drawn from P_θ besides the argmax [6]. */
   samples?: number;
@@ -155,7 +161,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       config.lut?.path && existsSync(path)
         ? loadLatencyLut(path)
         : await buildOrtLatencyLut(lutSignatures(space), {
-        rules: space.config.rules, path, threads: config.lut?.threads ?? 1, signal: config.signal,
+        rules: space.config.rules, path, threads: config.lut?.threads ?? 1, rounds: config.lut?.rounds ?? 30, signal: config.signal,
             onProgress: (e) => emit({ type: 'lut', done: e.done, total: e.total }),
           });
     return finish('lut', costTableFromLut(space, lut, { statistic: config.lut?.statistic ?? 'median' }));

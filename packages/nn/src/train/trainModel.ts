@@ -78,7 +78,7 @@ export type TrainProgress =
   | { type: 'epoch'; record: EpochRecord }
   /**
    * A time budget set the epoch count: after the timed steps (`epochSeconds` null), and again whenever a
-   * re-plan at the end of an early epoch changes it (`epochSeconds`: the mean epoch time it planned with).
+   * re-plan at an epoch end changes it (`epochSeconds`: the median epoch time it planned with).
    */
   | { type: 'budget'; epochs: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
 

@@ -5,15 +5,17 @@ import { loadArch } from '../loadArch';
 import { LAYERWISE_SPACES, spaceByName } from '../spaces';
 
 /**
- * `fbnas lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--json]`:
+ * `fbnas lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--rounds N] [--json]`:
  * measures every block signature of the space (batch 1) in onnxruntime-node or in tfjs (wasm backend, or tfjs-node
- * when installed); an interrupted build resumes from `--out`. JSON: `{ out, space, runtime, entries, overheadMs, seconds }`.
+ * when installed), in `--rounds` interleaved passes over all blocks (onnxruntime-node) [1]; an interrupted build
+ * resumes from `--out`. JSON: `{ out, space, runtime, entries, overheadMs, seconds }`.
  */
 export async function lutBuildCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const space = spaceByName(LAYERWISE_SPACES, args.positionals[0], 'lut build');
   const out = args.flags.out;
   if (typeof out !== 'string') throw new UsageError('lut build needs --out lut.json');
   const threads = intFlag(args, 'threads', 1);
+  const rounds = intFlag(args, 'rounds', 1);
   const runtime = choiceFlag(args, 'runtime', ['onnxruntime-node', 'tfjs'] as const, 'onnxruntime-node');
   const t0 = Date.now();
   const quiet = args.flags.json === true;
@@ -23,6 +25,7 @@ export async function lutBuildCommand(args: ParsedArgs, io: CliIo): Promise<numb
     rules: space.config.rules,
     path: out,
     threads,
+    rounds,
     onProgress: quiet ? undefined : (e) => (e.done % 20 === 0 || e.done === e.total) && io.stderr(`measured ${e.done}/${e.total} blocks\n`),
   });
   const result = { out, space: space.name, runtime: lut.header.runtime, entries: Object.keys(lut.entries).length, overheadMs: lut.header.overheadMs, seconds: (Date.now() - t0) / 1000 };
