@@ -30,7 +30,7 @@ describe('fbnas search fbnet', () => {
     expect(first.code).toBe(0);
     const result = JSON.parse(first.out);
     expect(Object.keys(result).sort()).toEqual(
-      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages', 'trainEpochs', 'valAccuracy'].sort(),
+      ['candidates', 'costMetric', 'costUnit', 'dataset', 'files', 'genome', 'measuredLatencyMs', 'multiplyAdds', 'onnxMaxAbsDiff', 'outDir', 'params', 'predictedCost', 'seconds', 'testAccuracy', 'testImages', 'trainEpochs', 'trainSteps', 'valAccuracy'].sort(),
     );
     expect(result.genome).toHaveLength(22);
     expect(result.costMetric).toBe('onnxruntime-node_latency');
@@ -66,7 +66,7 @@ describe('fbnas search fbnet', () => {
     // the human-readable form names the architecture, accuracy, latency and files
     const human = await run('search', 'fbnet', '--out', out, '--config', config, '--resume');
     expect(human.out).toMatch(/architecture \(22 searched layers\): /);
-    expect(human.out).toMatch(/test accuracy \d+\.\d\d% \(fashion-mnist test split, 300 images\).*; 1 training epoch$/m);
+    expect(human.out).toMatch(/test accuracy \d+\.\d\d% \(fashion-mnist test split, 300 images\).*; 1 training epoch \(\d+ steps?\)$/m);
     expect(human.out).toMatch(/latency \d+\.\d+ ms measured in onnxruntime-node/);
     expect(human.out).toContain(join(out, 'model.onnx'));
     expect(human.out).toContain(`report: ${join(out, 'report.html')}`);
@@ -100,8 +100,9 @@ describe('fbnas search fbnet', () => {
     const events: Array<{ type: string }> = [];
     // a budget already spent by the search: the training gets the minimum, one epoch of the three allowed
     const r = await searchFbnet({ ...tiny, outDir: out, deploy: 'sample', budgetMinutes: 0.001, train: { ...tiny.train, epochs: 3, workers: 2 }, onProgress: (e) => events.push(e) });
-    expect(r.trainEpochs).toBe(1);
-    expect(events.filter((e) => e.type === 'train-budget')).toEqual([expect.objectContaining({ epochs: 1 })]);
+    // the steps taken to time it (the epoch's 2) are the least a budgeted run trains
+    expect(r).toMatchObject({ trainEpochs: 1, trainSteps: 2 });
+    expect(events.filter((e) => e.type === 'train-budget')).toEqual([expect.objectContaining({ epochs: 1, steps: 2, stepsPerEpoch: 2 })]);
     expect(events.filter((e) => e.type === 'train-epoch')).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).trainEpochs).toBe(1);
     const archs: Array<{ source: string; genome: number[] }> = JSON.parse(readFileSync(join(out, 'architectures.json'), 'utf8'));

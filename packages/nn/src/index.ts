@@ -16,7 +16,7 @@ export { loadMnistFamily, TEST_PER_CLASS } from './data/loadMnistFamily';
 export type { LoadMnistOptions, MnistFamilyName, SplitName } from './data/loadMnistFamily';
 export { epochOrder, makeBatch } from './data/batches';
 export type { AugmentOptions, Batch } from './data/batches';
-export { BUDGET_PROBE_STEPS, budgetedEpochs, trainModel } from './train/trainModel';
+export { BUDGET_PROBE_STEPS, budgetedSteps, trainModel } from './train/trainModel';
 export type { EpochRecord, TrainOptions, TrainProgress, TrainResult } from './train/trainModel';
 export { evaluateModel } from './train/evaluateModel';
 export { createOptimizer } from './train/optimizer';

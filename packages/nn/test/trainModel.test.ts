@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, parseArch } from '@fbnas/search-space';
-import { budgetedEpochs, buildModel, cosineWithWarmup, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
+import { budgetedSteps, buildModel, cosineWithWarmup, createImageDataset, initBackend, isNnError, readCheckpoint, trainModel, writeCheckpoint, type ImageDataset } from '../src';
 import { runFixture } from './fixtures/runFixture';
 
 const arch = parseArch({
@@ -73,13 +74,34 @@ describe('trainModel', () => {
     early.dispose();
   }, 60_000);
 
-  it('budgetedEpochs: the whole epochs that fit in the time left, between 1 and the cap', () => {
-    const t = { budgetSeconds: 100, elapsedSeconds: 10, stepsTaken: 20, stepSeconds: 0.1, stepsPerEpoch: 100, evalSeconds: 1, cap: 50 };
-    // (0.95 * 100 - 10 + 20 * 0.1) / (0.1 * 100 + 1) = 87 / 11
-    expect(budgetedEpochs(t)).toBe(7);
-    expect(budgetedEpochs({ ...t, cap: 5 })).toBe(5);
-    expect(budgetedEpochs({ ...t, budgetSeconds: 1 })).toBe(1);
-    expect(budgetedEpochs({ ...t, evalSeconds: 0 })).toBe(8);
+  it('budgetedSteps: whole epochs, then the steps of a partial one with its evaluation, between 1 and the cap', () => {
+    const t = { secondsLeft: 87, stepSeconds: 0.1, stepsPerEpoch: 100, evalSeconds: 1, cap: 5000 };
+    // 7 epochs of 11 s, then 10 s left: 1 s of evaluation and 90 steps
+    expect(budgetedSteps(t)).toBe(790);
+    expect(budgetedSteps({ ...t, cap: 500 })).toBe(500);
+    expect(budgetedSteps({ ...t, secondsLeft: 0.01 })).toBe(1);
+    expect(budgetedSteps({ ...t, evalSeconds: 0 })).toBe(870);
+    // 7 s left after 7 epochs of 11.5 s: the partial epoch's evaluation does not fit in 6.5 - 7 s
+    expect(budgetedSteps({ ...t, evalSeconds: 1.5, secondsLeft: 80.5 })).toBe(700);
+    // the most steps whose time fits: one more step would not
+    const cost = (steps: number, u: typeof t) => steps * u.stepSeconds + Math.ceil(steps / u.stepsPerEpoch) * u.evalSeconds;
+    fc.assert(
+      fc.property(
+        fc.record({
+          secondsLeft: fc.double({ min: 0, max: 1e4, noNaN: true }),
+          stepSeconds: fc.double({ min: 1e-3, max: 10, noNaN: true }),
+          stepsPerEpoch: fc.integer({ min: 1, max: 500 }),
+          evalSeconds: fc.double({ min: 0, max: 100, noNaN: true }),
+          cap: fc.integer({ min: 1, max: 1e5 }),
+        }),
+        (u) => {
+          const steps = budgetedSteps(u);
+          expect(Number.isInteger(steps) && steps >= 1 && steps <= u.cap).toBe(true);
+          if (steps > 1) expect(cost(steps, u)).toBeLessThanOrEqual(u.secondsLeft * (1 + 1e-9));
+          if (steps < u.cap) expect(cost(steps + 1, u)).toBeGreaterThan(u.secondsLeft * (1 - 1e-9));
+        },
+      ),
+    );
   });
 
   it('a time budget fixes the epoch count after the timed steps: a large one trains the cap exactly like a plain run, a tiny one one epoch, kept on resume', async () => {
@@ -106,7 +128,7 @@ describe('trainModel', () => {
     }
   }, 60_000);
 
-  describe('a time budget plans the epoch count again after early epochs', () => {
+  describe('a time budget plans the schedule again after early epochs', () => {
     /** Wall-clock wait inside the synchronous progress callback: it makes the chosen steps slow. */
     const wait = (ms: number) => {
       const end = performance.now() + ms;
@@ -114,7 +136,7 @@ describe('trainModel', () => {
         // busy: the step's wall time is what the budget sees
       }
     };
-    type BudgetEvent = { epochs: number; epochSeconds: number | null };
+    type BudgetEvent = { epochs: number; steps: number; stepsPerEpoch: number; epochSeconds: number | null };
     const budgetEvents = (events: Array<{ type: string }>) => events.filter((e) => e.type === 'budget') as unknown as BudgetEvent[];
     // 8 steps per epoch, all timed by the probe in epoch 0
     const options = { epochs: 40, batchSize: 16, learningRate: 0.1, warmupEpochs: 1, seed: 2 };
@@ -146,32 +168,34 @@ describe('trainModel', () => {
       // after epoch 1 (a fraction of 0.8 s) the count grows
       expect(plans[1].epochSeconds).toBeLessThan(0.5);
       expect(plans[1].epochs).toBeGreaterThan(plans[0].epochs);
-      // each re-plan came at the end of an epoch e >= 1 with at least 2 epochs of the plan before it left
-      let plan = plans[0].epochs;
+      // each re-plan came at the end of an epoch e >= 1 while the plan had another epoch after it
+      let plan = plans[0].steps;
       events.forEach((e, i) => {
         const p = e as unknown as BudgetEvent;
         if (e.type !== 'budget' || p.epochSeconds === null) return;
         const epoch = events.slice(0, i).filter((x) => x.type === 'epoch').length;
         expect(epoch).toBeGreaterThanOrEqual(1);
-        expect(plan - epoch - 1).toBeGreaterThanOrEqual(2);
-        plan = p.epochs;
+        expect(Math.ceil(plan / 8)).toBeGreaterThan(epoch + 1);
+        expect(p.epochs).toBe(Math.ceil(p.steps / 8));
+        plan = p.steps;
       });
       // resumed (with all the time in the world): the checkpoint's count and anchor hold, no more re-plans
       const ck = readCheckpoint(path).meta;
       expect(ck.epoch).toBe(stoppedAt);
-      expect(ck.epochs).toBe(plan);
+      expect(ck.totalSteps).toBe(plan);
+      expect(ck.epochs).toBe(Math.ceil(plan / 8));
       const anchor = ck.anchor as { step: number; progress: number };
       expect(anchor.progress).toBeGreaterThan(0);
       const resumedEvents: Array<{ type: string }> = [];
       const r = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), { ...budgetOptions, timeBudgetSeconds: 1e6, onProgress: (e) => resumedEvents.push(e) });
-      expect(r).toMatchObject({ epochs: plan, resumedFromEpoch: stoppedAt });
-      expect(r.history).toHaveLength(plan);
+      expect(r).toMatchObject({ epochs: Math.ceil(plan / 8), scheduledSteps: plan, resumedFromEpoch: stoppedAt, steps: plan - stoppedAt * 8 });
+      expect(r.history).toHaveLength(Math.ceil(plan / 8));
       expect(budgetEvents(resumedEvents)).toEqual([]);
       // the rate never jumps up after the warm-up (8 steps), and follows the anchored cosine to 0 at the end
       const rates = [...events, ...resumedEvents].filter((e) => e.type === 'step').map((e) => (e as unknown as { learningRate: number }).learningRate);
       for (let i = 9; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1] + 1e-12);
       const resumedRates = resumedEvents.filter((e) => e.type === 'step').map((e) => (e as unknown as { learningRate: number }).learningRate);
-      expect(resumedRates).toEqual(resumedRates.map((_, i) => cosineWithWarmup(stoppedAt * 8 + i, plan * 8, 0.1, 8, 0, anchor)));
+      expect(resumedRates).toEqual(resumedRates.map((_, i) => cosineWithWarmup(stoppedAt * 8 + i, plan, 0.1, 8, 0, anchor)));
       expect(rates[rates.length - 1]).toBeLessThan(0.01);
     }, 60_000);
 
@@ -191,14 +215,24 @@ describe('trainModel', () => {
       expect(plans[1].epochSeconds).toBeGreaterThan(0.8);
       expect(r.epochs).toBeLessThan(12);
       expect(r.history).toHaveLength(r.epochs);
-      expect(seconds).toBeLessThan(6);
-      expect(readCheckpoint(path).meta.epochs).toBe(r.epochs);
+      // it plans 98% of the budget, its last epoch partial: most of it is used, an overrun is the last epochs' spread
+      expect(seconds).toBeGreaterThan(5);
+      expect(seconds).toBeLessThan(6.3);
+      // the schedule ran its planned steps (the last epoch may be partial) and annealed at its end
+      const rates = events.filter((e) => e.type === 'step').map((e) => (e as unknown as { learningRate: number }).learningRate);
+      expect(rates).toHaveLength(r.scheduledSteps);
+      expect(r.epochs).toBe(Math.ceil(r.scheduledSteps / 8));
+      expect(rates[rates.length - 1]).toBeLessThan(0.01);
+      expect(readCheckpoint(path).meta).toMatchObject({ epochs: r.epochs, totalSteps: r.scheduledSteps });
       const again = await trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), budgetOptions);
       expect(again).toMatchObject({ epochs: r.epochs, resumedFromEpoch: r.epochs, steps: 0 });
       // a malformed anchor is refused by name
       const ck = readCheckpoint(path);
       writeCheckpoint(path, { ...ck, meta: { ...ck.meta, anchor: { step: 1.5, progress: 0.2 } } });
       await expect(trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), budgetOptions)).rejects.toThrow(/records a malformed schedule anchor \{"step":1.5,"progress":0.2\}/);
+      // so is a schedule length that disagrees with the epoch count
+      writeCheckpoint(path, { ...ck, meta: { ...ck.meta, totalSteps: r.epochs * 8 + 3 } });
+      await expect(trainModel(buildModel(arch, { seed: 6 }), toyData(128, 1), budgetOptions)).rejects.toThrow(new RegExp(`records a schedule of ${r.epochs * 8 + 3} steps, not ${r.epochs} epochs of 8`));
     }, 60_000);
   });
 

@@ -36,8 +36,8 @@ export function commonProgress(line: (text: string, transient: boolean) => void,
       line(`[train] epoch ${e.epoch as number}: train loss ${(e.trainLoss as number).toFixed(4)}${typeof e.valAccuracy === 'number' ? `, val accuracy ${(100 * e.valAccuracy).toFixed(2)}%` : ''}`, false);
       return true;
     case 'train-budget':
-      if (typeof e.epochSeconds === 'number') line(`[train] re-planned: ${e.epochs as number} epochs fit the budget at ${e.epochSeconds.toFixed(0)} s an epoch`, false);
-      else line(`[train] ${e.epochs as number} epochs fit the ${((e.budgetSeconds as number) / 60).toFixed(1)} min left at ${(e.stepSeconds as number).toFixed(2)} s a step`, false);
+      if (typeof e.epochSeconds === 'number') line(`[train] re-planned: ${planLength(e)} fit the budget at ${e.epochSeconds.toFixed(0)} s an epoch`, false);
+      else line(`[train] ${planLength(e)} fit the ${((e.budgetSeconds as number) / 60).toFixed(1)} min left at ${(e.stepSeconds as number).toFixed(2)} s a step`, false);
       return true;
     default:
       return false;
@@ -63,4 +63,17 @@ export async function withSigint(io: CliIo, resumeCommand: string, outDir: strin
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** "14 epochs (3,276 steps)", or "14.6 epochs (...)" when the last epoch is partial. */
+function planLength(e: Record<string, unknown>): string {
+  const steps = e.steps as number;
+  const perEpoch = e.stepsPerEpoch as number;
+  const epochs = steps % perEpoch === 0 ? String(steps / perEpoch) : (steps / perEpoch).toFixed(2);
+  return `${epochs} epochs (${steps.toLocaleString('en-US')} steps)`;
+}
+
+/** "1 training epoch", "14 training epochs (3,276 steps)". */
+export function trainingLength(epochs: number, steps: number | null): string {
+  return `${epochs} training epoch${epochs === 1 ? '' : 's'}${steps === null ? '' : ` (${steps.toLocaleString('en-US')} step${steps === 1 ? '' : 's'})`}`;
 }

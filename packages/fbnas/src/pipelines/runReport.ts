@@ -162,7 +162,7 @@ export function renderRunReport(runDir: string): string {
     `FBNet search on ${String(m.dataset)}`,
     [
       ['test accuracy', `${(100 * Number(m.testAccuracy)).toFixed(2)}%`],
-      ...(typeof m.trainEpochs === 'number' ? [['training epochs', String(m.trainEpochs)] as [string, string]] : []),
+      ...(typeof m.trainEpochs === 'number' ? [['training epochs', `${m.trainEpochs}${typeof m.trainSteps === 'number' ? ` (${m.trainSteps.toLocaleString('en-US')} steps)` : ''}`] as [string, string]] : []),
       ['measured latency (onnxruntime-node, batch 1)', `${Number(m.measuredLatencyMs).toFixed(3)} ms`],
       [`${d.costMetric} predicted`, `${Number(m.predictedCost).toFixed(3)} ${escapeHtml(d.costUnit)}`],
       ['multiply-adds', `${(d.chosen.macs / 1e6).toFixed(2)} M`],

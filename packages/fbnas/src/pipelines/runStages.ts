@@ -53,8 +53,11 @@ export type StageProgress<S extends string> =
   | { type: 'stage'; stage: S; state: 'start' | 'done' | 'skipped'; seconds?: number }
   | { type: 'train-step'; epoch: number; step: number; steps: number; loss: number }
   | { type: 'train-epoch'; epoch: number; trainLoss: number; valAccuracy: number | null }
-  /** The time budget set the training's epoch count (`epochSeconds` non-null: a re-plan at an epoch end). */
-  | { type: 'train-budget'; epochs: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
+  /**
+   * The time budget set the training's length, `steps` in all over `epochs` (the last one partial when `steps`
+   * is not a multiple of `stepsPerEpoch`); `epochSeconds` non-null: a re-plan at an epoch end.
+   */
+  | { type: 'train-budget'; epochs: number; steps: number; stepsPerEpoch: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
 
 interface RunState<S extends string> {
   fingerprint: string;
@@ -129,8 +132,10 @@ export interface TrainedModel {
   valAccuracy: number | null;
   testAccuracy: number;
   testLoss: number;
-  /** Epochs the training schedule spanned (`train.epochs`, or what a budget settled on). */
+  /** Epochs the training schedule spanned (`train.epochs`, or what a budget settled on; its last one may be partial). */
   trainEpochs: number;
+  /** Steps the training schedule spanned (null when an earlier release finished the training). */
+  trainSteps: number | null;
   onnxMaxAbsDiff: number;
   measuredLatencyMs: number;
 }
@@ -182,12 +187,12 @@ export async function trainExportMeasure(
       onProgress: (e) => {
         if (e.type === 'step') emit({ type: 'train-step', epoch: e.epoch, step: e.step, steps: e.stepsPerEpoch, loss: e.loss });
         else if (e.type === 'epoch') emit({ type: 'train-epoch', epoch: e.record.epoch, trainLoss: e.record.trainLoss, valAccuracy: e.record.valAccuracy });
-        else emit({ type: 'train-budget', epochs: e.epochs, stepSeconds: e.stepSeconds, budgetSeconds: e.budgetSeconds, epochSeconds: e.epochSeconds });
+        else emit({ type: 'train-budget', epochs: e.epochs, steps: e.steps, stepsPerEpoch: e.stepsPerEpoch, stepSeconds: e.stepSeconds, budgetSeconds: e.budgetSeconds, epochSeconds: e.epochSeconds });
       },
     });
     const test = await evaluateModel(model, job.test);
     writeCheckpoint(files.weights, { meta: { arch: serializeArch(arch) }, groups: { weights: await model.exportWeights() } });
-    return run.finish('train', { valAccuracy: r.history.at(-1)?.valAccuracy ?? null, testAccuracy: test.accuracy, testLoss: test.loss, epochs: r.epochs });
+    return run.finish('train', { valAccuracy: r.history.at(-1)?.valAccuracy ?? null, testAccuracy: test.accuracy, testLoss: test.loss, epochs: r.epochs, steps: r.scheduledSteps });
   });
   if (trainedEarlier) model.loadWeights(readCheckpoint(files.weights).groups.weights);
 
@@ -209,6 +214,8 @@ export async function trainExportMeasure(
     testAccuracy: trained.testAccuracy,
     testLoss: trained.testLoss,
     trainEpochs: trained.epochs ?? job.trainOptions.epochs,
+    // runs finished by earlier releases recorded epochs only
+    trainSteps: trained.steps ?? null,
     onnxMaxAbsDiff: exported.maxAbsDiff,
     measuredLatencyMs: measured.medianMs,
   };

@@ -75,6 +75,8 @@ export interface SearchFbnetResult {
   valAccuracy: number | null;
   /** Epochs the final training's schedule spanned (`train.epochs`, or what `budgetMinutes` settled on). */
   trainEpochs: number;
+  /** Steps the final training's schedule spanned (null when an earlier release finished the training). */
+  trainSteps: number | null;
   testAccuracy: number;
   testImages: number;
   /** Whole-model latency measured in onnxruntime-node, batch 1 (median ms). */
@@ -212,6 +214,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
       predictedCost: costOfGenome(table, derived.genome),
       valAccuracy: done.valAccuracy,
       trainEpochs: done.trainEpochs,
+      trainSteps: done.trainSteps,
       testAccuracy: done.testAccuracy,
       testImages: data.test.count,
       measuredLatencyMs: done.measuredLatencyMs,

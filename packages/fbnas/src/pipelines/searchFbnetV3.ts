@@ -96,6 +96,8 @@ export interface SearchFbnetV3Result {
   valAccuracy: number | null;
   /** Epochs the final training's schedule spanned (`train.epochs`, or what `budgetMinutes` settled on). */
   trainEpochs: number;
+  /** Steps the final training's schedule spanned (null when an earlier release finished the training). */
+  trainSteps: number | null;
   testAccuracy: number;
   testImages: number;
   measuredLatencyMs: number;
@@ -277,6 +279,7 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
       pipeline: 'fbnetv3', outDir, dataset, cio: cioSummary, family, deployed, arch,
       valAccuracy: done.valAccuracy,
       trainEpochs: done.trainEpochs,
+      trainSteps: done.trainSteps,
       testAccuracy: done.testAccuracy, testImages: data.test.count, measuredLatencyMs: done.measuredLatencyMs, onnxMaxAbsDiff: done.onnxMaxAbsDiff,
       files: { records: files.records, predictor: files.predictor, family: files.family, arch: files.arch, weights: files.weights, onnx: files.onnx, metrics: files.metrics, config: files.config, report: join(outDir, 'report.html') },
       seconds,

@@ -46,15 +46,15 @@ export interface TrainOptions {
   stopAfterEpochs?: number;
   /**
    * Wall-clock budget of the whole call, in seconds: `epochs` becomes a cap and the run trains as many
-   * epochs as fit. The first {@link BUDGET_PROBE_STEPS} steps are timed (they always warm the learning rate
-   * up linearly, so the schedule before the decision does not depend on it) and {@link budgetedEpochs} sets
-   * the epoch count. Epoch times drift (the first steps are slower than the average, and epochs of one
-   * run differed by up to a third here), so the count is planned again at the end of every epoch from the
-   * second on, while at least 2 epochs of the plan are left, from the median wall time of the epochs after
-   * the first (evaluation and checkpoint included). A new count re-anchors the cosine where it stands
-   * (`rescheduleAnchor`): the learning rate stays continuous and the rest of the decay is stretched or
-   * shrunk to the new end. Each checkpoint keeps the count and anchor in force (a resumed run keeps them,
-   * and plans no more), and the result reports the final count.
+   * steps as fit, the last epoch possibly a partial pass over the data. The first {@link BUDGET_PROBE_STEPS}
+   * steps are timed (they always warm the learning rate up linearly, so the schedule before the decision
+   * does not depend on it) and {@link budgetedSteps} sets the schedule's length in steps. Epoch times drift
+   * (the first steps are slower than the average, and epochs of one run differed by up to a third here), so
+   * the length is planned again at the end of every epoch from the second on while another epoch is planned,
+   * from the median training time and the median evaluation-and-checkpoint time of the epochs after the
+   * first. A new length re-anchors the cosine where it stands (`rescheduleAnchor`): the learning rate stays
+   * continuous and the rest of the decay is stretched or shrunk to the new end. Each checkpoint keeps the
+   * length and anchor in force (a resumed run keeps them, and plans no more), and the result reports them.
    */
   timeBudgetSeconds?: number;
   /** Checkpoint written atomically after every epoch. */
@@ -77,10 +77,12 @@ export type TrainProgress =
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; learningRate: number }
   | { type: 'epoch'; record: EpochRecord }
   /**
-   * A time budget set the epoch count: after the timed steps (`epochSeconds` null), and again whenever a
-   * re-plan at an epoch end changes it (`epochSeconds`: the median epoch time it planned with).
+   * A time budget set the schedule's length, `steps` in all (`epochs` = the epochs they start, the last one
+   * partial when `steps` is not a multiple of `stepsPerEpoch`): after the timed steps (`epochSeconds`
+   * null), and again whenever a re-plan at an epoch end changes it (`epochSeconds`: the median epoch time,
+   * evaluation and checkpoint included, it planned with; `stepSeconds`: the median training time a step).
    */
-  | { type: 'budget'; epochs: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
+  | { type: 'budget'; epochs: number; steps: number; stepsPerEpoch: number; stepSeconds: number; budgetSeconds: number; epochSeconds: number | null };
 
 /** What happened in one epoch. */
 export interface EpochRecord {
@@ -98,27 +100,32 @@ export interface TrainResult {
   /** The epoch the run resumed at, or null for a fresh run. */
   resumedFromEpoch: number | null;
   steps: number;
-  /** The epochs the learning-rate schedule spans: `epochs`, or the count chosen by `timeBudgetSeconds`. */
+  /** The epochs the learning-rate schedule spans: `epochs`, or the count chosen by `timeBudgetSeconds` (its last one may be partial). */
   epochs: number;
+  /** The steps the learning-rate schedule spans: `epochs` x the steps of an epoch, or the length chosen by `timeBudgetSeconds`. */
+  scheduledSteps: number;
 }
 
 /** Steps timed before a budgeted run fixes its epoch count. */
 export const BUDGET_PROBE_STEPS = 20;
 
 /**
- * The epoch count of a budgeted run: the most whole epochs that fit in the time left, at `stepSeconds` per
- * training step plus `evalSeconds` per epoch, with 5% held back for the unmeasured (epoch ends, checkpoints).
- * At least 1 (the run has begun), at most `cap`.
+ * The training steps of a budgeted run that fit in `secondsLeft`, at `stepSeconds` a step and `evalSeconds`
+ * for each epoch they start (evaluation, checkpoint): whole epochs, then the steps of a partial one that fit
+ * with its evaluation. At least 1, at most `cap`.
  */
-export function budgetedEpochs(t: { budgetSeconds: number; elapsedSeconds: number; stepsTaken: number; stepSeconds: number; stepsPerEpoch: number; evalSeconds: number; cap: number }): number {
+export function budgetedSteps(t: { secondsLeft: number; stepSeconds: number; stepsPerEpoch: number; evalSeconds: number; cap: number }): number {
   const perEpoch = t.stepSeconds * t.stepsPerEpoch + t.evalSeconds;
-  // the steps already taken belong to the first epoch: count it whole and credit them back
-  const fit = Math.floor((0.95 * t.budgetSeconds - t.elapsedSeconds + t.stepsTaken * t.stepSeconds) / perEpoch);
-  return Math.min(Math.max(fit, 1), t.cap);
+  const whole = Math.max(Math.floor(t.secondsLeft / perEpoch), 0);
+  const partial = Math.max(Math.floor((t.secondsLeft - whole * perEpoch - t.evalSeconds) / t.stepSeconds), 0);
+  return Math.min(Math.max(whole * t.stepsPerEpoch + Math.min(partial, t.stepsPerEpoch - 1), 1), t.cap);
 }
 
-/** A budgeted run re-plans its epoch count while at least this many epochs of the plan are left. */
-const REPLAN_MIN_EPOCHS_LEFT = 2;
+/**
+ * The share of a budget that planning spends: the rest covers what epoch times do not show (the last
+ * epoch's spread, the final evaluation).
+ */
+const BUDGET_SHARE = 0.98;
 
 function median(values: number[]): number {
   const v = [...values].sort((a, b) => a - b);
@@ -171,7 +178,9 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
   }
   const startedAt = performance.now();
   const stepsPerEpoch = Math.min(Math.floor(train.count / batchSize), o.maxStepsPerEpoch ?? Infinity);
-  let epochs = o.epochs;
+  // the schedule's length in steps; a budget sets it (its last epoch may be partial)
+  let totalSteps = stepsPerEpoch * o.epochs;
+  const epochsOf = (steps: number) => Math.ceil(steps / stepsPerEpoch);
   let stopAt = stopAfter;
   let warmupSteps = Math.round((o.warmupEpochs ?? 0) * stepsPerEpoch);
   // a budgeted run warms up over at least the timed steps
@@ -204,8 +213,13 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
     startEpoch = ck.meta.epoch as number;
     if (budget !== null) {
       if (!Number.isInteger(ck.meta.epochs)) throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} does not record the epoch count of its time budget`);
-      epochs = ck.meta.epochs as number;
-      stopAt = Math.min(stopAfter, epochs);
+      // checkpoints of earlier releases planned whole epochs only
+      const planned = ck.meta.totalSteps ?? (ck.meta.epochs as number) * stepsPerEpoch;
+      if (!(Number.isInteger(planned) && (planned as number) >= 1 && epochsOf(planned as number) === ck.meta.epochs)) {
+        throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} records a schedule of ${String(planned)} steps, not ${String(ck.meta.epochs)} epochs of ${stepsPerEpoch}`);
+      }
+      totalSteps = planned as number;
+      stopAt = Math.min(stopAfter, epochsOf(totalSteps));
       const a = ck.meta.anchor as ScheduleAnchor | null | undefined;
       if (a !== null && a !== undefined && !(Number.isInteger(a.step) && a.progress >= 0 && a.progress <= 1)) {
         throw new NnError('CORRUPT_CHECKPOINT', api, `${o.checkpointPath} records a malformed schedule anchor ${JSON.stringify(a)}`);
@@ -229,22 +243,25 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         : localEngine(model, train, rng, recipe, optimizer, ema);
     let decided = budget === null || resumedFromEpoch !== null;
     let probeStart = 0;
-    // re-plans of the epoch count at epoch ends (fresh budgeted runs only)
+    // re-plans of the schedule's length at epoch ends (fresh budgeted runs only)
     const replanning = !decided;
-    const epochTimes: number[] = [];
-    let lastEpochEnd = 0;
+    const trainTimes: number[] = [];
+    const tailTimes: number[] = [];
     for (let epoch = startEpoch; epoch < stopAt; epoch++) {
       const t0 = Date.now();
+      const epochStart = performance.now();
       const order = epochOrder(train.count, rng);
       let lossSum = 0;
       let lr = baseLr;
-      for (let s = 0; s < stepsPerEpoch; s++) {
+      let s = 0;
+      // the bound is read at every step: the probe's plan may end the first epoch early
+      for (; s < Math.min(stepsPerEpoch, totalSteps - epoch * stepsPerEpoch); s++) {
         if (o.signal?.aborted) {
           throw new NnError('ABORTED', api, `stopped at epoch ${epoch} step ${s}; ${lastGood ? `resume from ${lastGood} (it restarts epoch ${epoch})` : 'no checkpoint was written yet'}`);
         }
         const globalStep = epoch * stepsPerEpoch + s;
         const stepStart = performance.now();
-        lr = cosineWithWarmup(globalStep, stepsPerEpoch * epochs, baseLr, warmupSteps, o.minLearningRate ?? 0, anchor);
+        lr = cosineWithWarmup(globalStep, totalSteps, baseLr, warmupSteps, o.minLearningRate ?? 0, anchor);
         const loss = await engine.step(order.subarray(s * batchSize, (s + 1) * batchSize), lr);
         if (!Number.isFinite(loss)) {
           throw new NnError('NON_FINITE', api, `the loss became ${loss} at epoch ${epoch} step ${s}; ${lastGood ? `the last good checkpoint is ${lastGood}` : 'no checkpoint was written yet'}`);
@@ -259,15 +276,18 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
             const stepSeconds = (probeSteps > 1 ? (now - probeStart) / (probeSteps - 1) : now - stepStart) / 1000;
             // evaluation: a forward pass costs about a third of a training step per image
             const evalSeconds = o.val ? ((o.val.count / batchSize) * stepSeconds) / 3 : 0;
-            epochs = budgetedEpochs({ budgetSeconds: budget as number, elapsedSeconds: (now - startedAt) / 1000, stepsTaken: probeSteps, stepSeconds, stepsPerEpoch, evalSeconds, cap: o.epochs });
-            stopAt = Math.min(stopAfter, epochs);
+            // the steps taken belong to the plan: credit their time back
+            const secondsLeft = BUDGET_SHARE * (budget as number) - (now - startedAt) / 1000 + probeSteps * stepSeconds;
+            totalSteps = Math.max(budgetedSteps({ secondsLeft, stepSeconds, stepsPerEpoch, evalSeconds, cap: o.epochs * stepsPerEpoch }), probeSteps);
+            stopAt = Math.min(stopAfter, epochsOf(totalSteps));
             decided = true;
-            o.onProgress?.({ type: 'budget', epochs, stepSeconds, budgetSeconds: budget as number, epochSeconds: null });
+            o.onProgress?.({ type: 'budget', epochs: epochsOf(totalSteps), steps: totalSteps, stepsPerEpoch, stepSeconds, budgetSeconds: budget as number, epochSeconds: null });
           }
         }
         o.onProgress?.({ type: 'step', epoch, step: s, stepsPerEpoch, loss, learningRate: lr });
       }
       await engine.sync();
+      const trainEnd = performance.now();
       let valAccuracy: number | null = null;
       let valLoss: number | null = null;
       if (o.val) {
@@ -276,30 +296,37 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
         valAccuracy = r.accuracy;
         valLoss = r.loss;
       }
-      if (replanning) {
-        const now = performance.now();
-        // epoch 0 carries the start-up costs; the median shrugs off a slow epoch
-        if (epoch >= 1) epochTimes.push((now - lastEpochEnd) / 1000);
-        if (epoch >= 1 && epochs - epoch - 1 >= REPLAN_MIN_EPOCHS_LEFT) {
-          const epochSeconds = median(epochTimes);
-          const more = budgetedEpochs({ budgetSeconds: budget as number, elapsedSeconds: (now - startedAt) / 1000, stepsTaken: 0, stepSeconds: epochSeconds / stepsPerEpoch, stepsPerEpoch, evalSeconds: 0, cap: o.epochs - epoch - 1 });
-          if (epoch + 1 + more !== epochs) {
-            anchor = rescheduleAnchor((epoch + 1) * stepsPerEpoch, stepsPerEpoch * epochs, warmupSteps, anchor);
-            epochs = epoch + 1 + more;
-            stopAt = Math.min(stopAfter, epochs);
-            o.onProgress?.({ type: 'budget', epochs, stepSeconds: epochSeconds / stepsPerEpoch, budgetSeconds: budget as number, epochSeconds });
-          }
-        }
-        lastEpochEnd = now;
-      }
-      const record: EpochRecord = { epoch, trainLoss: lossSum / stepsPerEpoch, valAccuracy, valLoss, learningRate: lr, seconds: (Date.now() - t0) / 1000 };
+      const record: EpochRecord = { epoch, trainLoss: lossSum / s, valAccuracy, valLoss, learningRate: lr, seconds: (Date.now() - t0) / 1000 };
       history.push(record);
-      if (o.checkpointPath) {
+      const stepEngine = engine;
+      const saveCheckpoint = async () => {
+        if (!o.checkpointPath) return;
         writeCheckpoint(o.checkpointPath, {
-          meta: { fingerprint: print, epoch: epoch + 1, epochs, anchor: anchor ?? null, rng: rng.getState(), history },
-          groups: { weights: await model.exportWeights(), optimizer: await engine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
+          meta: { fingerprint: print, epoch: epoch + 1, epochs: epochsOf(totalSteps), totalSteps, anchor: anchor ?? null, rng: rng.getState(), history },
+          groups: { weights: await model.exportWeights(), optimizer: await stepEngine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
         });
         lastGood = o.checkpointPath;
+      };
+      await saveCheckpoint();
+      // epoch 0 carries the start-up costs: re-plans time the epochs after it (medians shrug off a slow one)
+      if (replanning && epoch >= 1 && epoch + 1 < epochsOf(totalSteps)) {
+        const now = performance.now();
+        trainTimes.push((trainEnd - epochStart) / 1000);
+        tailTimes.push((now - trainEnd) / 1000);
+        const stepSeconds = median(trainTimes) / stepsPerEpoch;
+        const evalSeconds = median(tailTimes);
+        const done = (epoch + 1) * stepsPerEpoch;
+        const secondsLeft = BUDGET_SHARE * (budget as number) - (now - startedAt) / 1000;
+        // with no time left for an evaluated step the run ends here, its rate not quite annealed
+        const planned = secondsLeft > evalSeconds + stepSeconds ? done + budgetedSteps({ secondsLeft, stepSeconds, stepsPerEpoch, evalSeconds, cap: o.epochs * stepsPerEpoch - done }) : done;
+        if (planned !== totalSteps) {
+          anchor = rescheduleAnchor(done, totalSteps, warmupSteps, anchor);
+          totalSteps = planned;
+          stopAt = Math.min(stopAfter, epochsOf(totalSteps));
+          o.onProgress?.({ type: 'budget', epochs: epochsOf(totalSteps), steps: totalSteps, stepsPerEpoch, stepSeconds, budgetSeconds: budget as number, epochSeconds: stepSeconds * stepsPerEpoch + evalSeconds });
+          // the checkpoint carries the plan in force
+          await saveCheckpoint();
+        }
       }
       o.onProgress?.({ type: 'epoch', record });
     }
@@ -313,5 +340,5 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
     optimizer.dispose();
     ema?.dispose();
   }
-  return { history, resumedFromEpoch, steps, epochs };
+  return { history, resumedFromEpoch, steps, epochs: epochsOf(totalSteps), scheduledSteps: totalSteps };
 }

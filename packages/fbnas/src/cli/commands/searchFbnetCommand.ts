@@ -1,7 +1,7 @@
 import { searchFbnet, type SearchFbnetConfig, type SearchFbnetProgress } from '../../pipelines/searchFbnet';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from '../../pipelines/schemas';
 import { readPipelineFlags } from '../configFlag';
-import { commonProgress, progressLines, withSigint } from '../progress';
+import { commonProgress, progressLines, trainingLength, withSigint } from '../progress';
 import { choiceFlag, intFlag, type CliIo, type ParsedArgs } from '../io';
 
 /** Progress lines: stage starts/ends always; step lines every `every` steps (TTY: rewritten in place). */
@@ -56,7 +56,7 @@ export async function searchFbnetCommand(args: ParsedArgs, io: CliIo): Promise<n
         `FBNet search on ${result.dataset}: done in ${result.seconds.total.toFixed(0)} s`,
         `architecture (22 searched layers): ${result.candidates.join(' ')}`,
         `multiply-adds ${(result.multiplyAdds / 1e6).toFixed(2)} M, params ${(result.params / 1e6).toFixed(3)} M`,
-        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}; ${result.trainEpochs} training epoch${result.trainEpochs === 1 ? '' : 's'}`,
+        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}; ${trainingLength(result.trainEpochs, result.trainSteps)}`,
         `latency ${result.measuredLatencyMs.toFixed(3)} ms measured in onnxruntime-node (batch 1, 1 thread); ${result.costMetric} predicted ${result.predictedCost.toFixed(3)} ${result.costUnit}`,
         `ONNX model: ${result.files.onnx} (matches tfjs within ${result.onnxMaxAbsDiff.toExponential(1)})`,
         `architecture: ${result.files.arch}`,

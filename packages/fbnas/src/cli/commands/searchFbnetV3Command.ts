@@ -1,7 +1,7 @@
 import { searchFbnetV3, type SearchFbnetV3Config, type SearchFbnetV3Progress } from '../../pipelines/searchFbnetV3';
 import { SEARCH_FBNETV3_CONFIG_SCHEMA } from '../../pipelines/schemas';
 import { readPipelineFlags } from '../configFlag';
-import { commonProgress, progressLines, withSigint } from '../progress';
+import { commonProgress, progressLines, trainingLength, withSigint } from '../progress';
 import { intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
 
 function progressPrinter(io: CliIo, tty: boolean) {
@@ -64,7 +64,7 @@ export async function searchFbnetV3Command(args: ParsedArgs, io: CliIo): Promise
         `${result.cio.evaluations} candidates trained; early stop after epoch ${result.cio.earlyStopEpoch} (Spearman ${result.cio.earlyStopCorrelation.toFixed(2)})`,
         ...result.family.map((f) => `  <= ${f.maxMMacs} M multiply-adds: ${(f.multiplyAdds / 1e6).toFixed(2)} M, predicted ${(100 * f.predictedAccuracy).toFixed(2)}%, ${f.recipe.optimizer} lr ${f.recipe.learningRate.toPrecision(2)}`),
         `deployed (<= ${d.maxMMacs} M): ${d.candidates.join(' ')}`,
-        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}; ${result.trainEpochs} training epoch${result.trainEpochs === 1 ? '' : 's'}`,
+        `test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${result.dataset} test split, ${result.testImages.toLocaleString('en-US')} images)${result.valAccuracy === null ? '' : `; validation ${(100 * result.valAccuracy).toFixed(2)}%`}; ${trainingLength(result.trainEpochs, result.trainSteps)}`,
         `latency ${result.measuredLatencyMs.toFixed(3)} ms measured in onnxruntime-node (batch 1, 1 thread)`,
         `ONNX model: ${result.files.onnx} (matches tfjs within ${result.onnxMaxAbsDiff.toExponential(1)})`,
         `family: ${result.files.family}`,
