@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { irBlockLayout, type Block, type IrBlock, type LayerSpec, type LayerwiseSpace } from '@fbnas/search-space';
-import { applyActivation, batchNormLayer, channelShuffle, type LayerFn, type NamedWeights, type WeightStore } from '@fbnas/nn';
+import { applyActivation, batchNormLayer, channelShuffle, FUSED_ACTIVATION_CODES, type FusedActivation, type LayerFn, type NamedWeights, type WeightStore } from '@fbnas/nn';
 
 /**
  * Weight sharing between the IR candidates of one layer (a "superkernel", as in Single-Path NAS, FBNetV2's
@@ -69,8 +69,11 @@ export function sharedCandidateLayers(
     const layout = irBlockLayout(block, layer.inChannels, space.config.rules);
     const mid = layout.midChannels;
     const name = `layers.${layer.index}.${c}`;
-    const pwBn = layout.hasPw ? batchNormLayer(store, `${name}.pw.bn`, mid, false) : null;
-    const dwBn = batchNormLayer(store, `${name}.dw.bn`, mid, false);
+    // the piecewise-linear activations run inside the BatchNorm kernels
+    const fused = block.activation in FUSED_ACTIVATION_CODES ? (block.activation as FusedActivation) : undefined;
+    const activate = (t: tf.Tensor4D) => (fused ? t : (applyActivation(t, block.activation) as tf.Tensor4D));
+    const pwBn = layout.hasPw ? batchNormLayer(store, `${name}.pw.bn`, mid, false, fused) : null;
+    const dwBn = batchNormLayer(store, `${name}.dw.bn`, mid, false, fused);
     const pwlBn = batchNormLayer(store, `${name}.pwl.bn`, block.channels, layout.residual && zeroInitResidualGamma);
     const pwMask = block.groups > 1 ? groupMask(layer.inChannels, mid, block.groups) : null;
     const pwlMask = block.groups > 1 ? groupMask(mid, block.channels, block.groups) : null;
@@ -82,11 +85,11 @@ export function sharedCandidateLayers(
       if (pwBn) {
         let w = tf.slice(pwW, [0, 0, 0, 0], [1, 1, layer.inChannels, mid]) as tf.Tensor4D;
         if (pwMask) w = tf.mul(w, pwMask);
-        y = applyActivation(pwBn(tf.conv2d(y, w, 1, 0), ctx), block.activation) as tf.Tensor4D;
+        y = activate(pwBn(tf.conv2d(y, w, 1, 0), ctx));
       }
       if (layout.hasShuffle) y = channelShuffle(y, block.groups);
       const dw = tf.slice(dwW, [off, off, 0, 0], [block.kernel, block.kernel, mid, 1]) as tf.Tensor4D;
-      y = applyActivation(dwBn(tf.depthwiseConv2d(y, dw, block.stride, layout.dwPadding), ctx), block.activation) as tf.Tensor4D;
+      y = activate(dwBn(tf.depthwiseConv2d(y, dw, block.stride, layout.dwPadding), ctx));
       let w2 = tf.slice(pwlW, [0, 0, 0, 0], [1, 1, mid, block.channels]) as tf.Tensor4D;
       if (pwlMask) w2 = tf.mul(w2, pwlMask);
       y = pwlBn(tf.conv2d(y, w2, 1, 0), ctx);

@@ -237,10 +237,71 @@ export function depthwiseBackpropInputMulti(
   }
 }
 
-// ---- fused BatchNorm (training) over a [pixels, c] view of an NHWC tensor ----
+// ---- piecewise-linear activations: -1 none, 0 relu, 1 relu6, 2 hswish, 3 hsigmoid ----
 
-/** mean[c], invstd[c] = 1 / sqrt(var + eps) (two-pass, biased variance) and y = (x - mean) * invstd * gamma + beta. */
-export function bnTrainForward(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invstd: usize, pixels: i32, c: i32, eps: f32): void {
+@inline function actV(v: v128, kind: i32): v128 {
+  if (kind < 0) return v;
+  const zero = f32x4.splat(0);
+  if (kind == 0) return f32x4.max(v, zero);
+  const six = f32x4.splat(6);
+  if (kind == 1) return f32x4.min(f32x4.max(v, zero), six);
+  const h = f32x4.mul(f32x4.min(f32x4.max(f32x4.add(v, f32x4.splat(3)), zero), six), f32x4.splat(<f32>(1.0 / 6.0)));
+  return kind == 2 ? f32x4.mul(v, h) : h;
+}
+
+@inline function actS(v: f32, kind: i32): f32 {
+  if (kind < 0) return v;
+  if (kind == 0) return v > 0 ? v : 0;
+  if (kind == 1) return v < 0 ? 0 : v > 6 ? 6 : v;
+  const t = v + 3;
+  const h: f32 = (t < 0 ? 0 : t > 6 ? 6 : t) / 6;
+  return kind == 2 ? v * h : h;
+}
+
+/** f'(v); at the kinks the derivative of the right-hand piece (0 for relu at 0). */
+@inline function actDV(v: v128, kind: i32): v128 {
+  const one = f32x4.splat(1);
+  if (kind < 0) return one;
+  const zero = f32x4.splat(0);
+  if (kind == 0) return v128.and(f32x4.gt(v, zero), one);
+  if (kind == 1) return v128.and(v128.and(f32x4.gt(v, zero), f32x4.lt(v, f32x4.splat(6))), one);
+  const three = f32x4.splat(3);
+  const mthree = f32x4.splat(-3);
+  const sixth = f32x4.splat(<f32>(1.0 / 6.0));
+  if (kind == 2) return v128.bitselect(zero, v128.bitselect(one, f32x4.mul(f32x4.add(f32x4.add(v, v), three), sixth), f32x4.gt(v, three)), f32x4.lt(v, mthree));
+  return v128.and(v128.and(f32x4.gt(v, mthree), f32x4.lt(v, three)), sixth);
+}
+
+@inline function actDS(v: f32, kind: i32): f32 {
+  if (kind < 0) return 1;
+  if (kind == 0) return v > 0 ? 1 : 0;
+  if (kind == 1) return v > 0 && v < 6 ? 1 : 0;
+  if (kind == 2) return v < -3 ? 0 : v > 3 ? 1 : (2 * v + 3) / 6;
+  return v > -3 && v < 3 ? <f32>(1.0 / 6.0) : 0;
+}
+
+export function activationForward(x: usize, y: usize, n: i32, kind: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) { const o = <usize>i << 2; v128.store(y + o, actV(v128.load(x + o), kind)); }
+  for (; i < n; i++) { const o = <usize>i << 2; store<f32>(y + o, actS(load<f32>(x + o), kind)); }
+}
+
+/** dx = dy * f'(x). */
+export function activationBackward(dy: usize, x: usize, dx: usize, n: i32, kind: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) { const o = <usize>i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), actDV(v128.load(x + o), kind))); }
+  for (; i < n; i++) { const o = <usize>i << 2; store<f32>(dx + o, load<f32>(dy + o) * actDS(load<f32>(x + o), kind)); }
+}
+
+// ---- fused BatchNorm (training) + activation over a [pixels, c] view of an NHWC tensor ----
+
+/**
+ * mean[c], invstd[c] = 1 / sqrt(var + eps) (two-pass, biased variance) and y = f((x - mean) * invstd * gamma + beta),
+ * f the activation `kind` (-1: none).
+ */
+export function bnTrainForward(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, invstd: usize, pixels: i32, c: i32, eps: f32, kind: i32): void {
   const c4 = c & ~3;
   const row = <usize>c << 2;
   memory.fill(mean, 0, row);
@@ -271,17 +332,20 @@ export function bnTrainForward(x: usize, gamma: usize, beta: usize, y: usize, me
     for (; ch < c4; ch += 4) {
       const o = <usize>ch << 2;
       const xh = f32x4.mul(f32x4.sub(v128.load(xp + o), v128.load(mean + o)), v128.load(invstd + o));
-      v128.store(yp + o, f32x4.add(f32x4.mul(xh, v128.load(gamma + o)), v128.load(beta + o)));
+      v128.store(yp + o, actV(f32x4.add(f32x4.mul(xh, v128.load(gamma + o)), v128.load(beta + o)), kind));
     }
     for (; ch < c; ch++) {
       const o = <usize>ch << 2;
-      store<f32>(yp + o, (load<f32>(xp + o) - load<f32>(mean + o)) * load<f32>(invstd + o) * load<f32>(gamma + o) + load<f32>(beta + o));
+      store<f32>(yp + o, actS((load<f32>(xp + o) - load<f32>(mean + o)) * load<f32>(invstd + o) * load<f32>(gamma + o) + load<f32>(beta + o), kind));
     }
   }
 }
 
-/** dbeta = sum dy; dgamma = sum dy * xhat; dx = gamma * invstd * (dy - dbeta / P - xhat * dgamma / P). */
-export function bnTrainBackward(dy: usize, x: usize, mean: usize, invstd: usize, gamma: usize, dx: usize, dgamma: usize, dbeta: usize, pixels: i32, c: i32): void {
+/**
+ * With g = dy * f'(xhat * gamma + beta) (f the activation `kind`, -1: none): dbeta = sum g; dgamma = sum g * xhat;
+ * dx = gamma * invstd * (g - dbeta / P - xhat * dgamma / P).
+ */
+export function bnTrainBackward(dy: usize, x: usize, mean: usize, invstd: usize, gamma: usize, beta: usize, dx: usize, dgamma: usize, dbeta: usize, pixels: i32, c: i32, kind: i32): void {
   const c4 = c & ~3;
   const row = <usize>c << 2;
   memory.fill(dgamma, 0, row);
@@ -292,15 +356,15 @@ export function bnTrainBackward(dy: usize, x: usize, mean: usize, invstd: usize,
     let ch = 0;
     for (; ch < c4; ch += 4) {
       const o = <usize>ch << 2;
-      const g = v128.load(gp + o);
       const xh = f32x4.mul(f32x4.sub(v128.load(xp + o), v128.load(mean + o)), v128.load(invstd + o));
+      const g = f32x4.mul(v128.load(gp + o), actDV(f32x4.add(f32x4.mul(xh, v128.load(gamma + o)), v128.load(beta + o)), kind));
       v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), g));
       v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), f32x4.mul(g, xh)));
     }
     for (; ch < c; ch++) {
       const o = <usize>ch << 2;
-      const g = load<f32>(gp + o);
       const xh = (load<f32>(xp + o) - load<f32>(mean + o)) * load<f32>(invstd + o);
+      const g = load<f32>(gp + o) * actDS(xh * load<f32>(gamma + o) + load<f32>(beta + o), kind);
       store<f32>(dbeta + o, load<f32>(dbeta + o) + g);
       store<f32>(dgamma + o, load<f32>(dgamma + o) + g * xh);
     }
@@ -315,90 +379,22 @@ export function bnTrainBackward(dy: usize, x: usize, mean: usize, invstd: usize,
     for (; ch < c4; ch += 4) {
       const o = <usize>ch << 2;
       const is = v128.load(invstd + o);
+      const gm = v128.load(gamma + o);
       const xh = f32x4.mul(f32x4.sub(v128.load(xp + o), v128.load(mean + o)), is);
-      const t = f32x4.sub(f32x4.sub(v128.load(gp + o), f32x4.mul(v128.load(dbeta + o), invv)), f32x4.mul(xh, f32x4.mul(v128.load(dgamma + o), invv)));
-      v128.store(dp + o, f32x4.mul(f32x4.mul(v128.load(gamma + o), is), t));
+      const g = f32x4.mul(v128.load(gp + o), actDV(f32x4.add(f32x4.mul(xh, gm), v128.load(beta + o)), kind));
+      const t = f32x4.sub(f32x4.sub(g, f32x4.mul(v128.load(dbeta + o), invv)), f32x4.mul(xh, f32x4.mul(v128.load(dgamma + o), invv)));
+      v128.store(dp + o, f32x4.mul(f32x4.mul(gm, is), t));
     }
     for (; ch < c; ch++) {
       const o = <usize>ch << 2;
       const is = load<f32>(invstd + o);
+      const gm = load<f32>(gamma + o);
       const xh = (load<f32>(xp + o) - load<f32>(mean + o)) * is;
-      store<f32>(dp + o, load<f32>(gamma + o) * is * (load<f32>(gp + o) - load<f32>(dbeta + o) * inv - xh * load<f32>(dgamma + o) * inv));
+      const g = load<f32>(gp + o) * actDS(xh * gm + load<f32>(beta + o), kind);
+      store<f32>(dp + o, gm * is * (g - load<f32>(dbeta + o) * inv - xh * load<f32>(dgamma + o) * inv));
     }
   }
 }
-
-// ---- piecewise-linear activations: 0 relu, 1 relu6, 2 hswish, 3 hsigmoid ----
-
-export function activationForward(x: usize, y: usize, n: i32, kind: i32): void {
-  const n4 = n & ~3;
-  const zero = f32x4.splat(0);
-  const three = f32x4.splat(3);
-  const six = f32x4.splat(6);
-  const sixth = f32x4.splat(<f32>(1.0 / 6.0));
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(x + o);
-    let r: v128;
-    if (kind == 0) r = f32x4.max(v, zero);
-    else if (kind == 1) r = f32x4.min(f32x4.max(v, zero), six);
-    else {
-      const h = f32x4.mul(f32x4.min(f32x4.max(f32x4.add(v, three), zero), six), sixth);
-      r = kind == 2 ? f32x4.mul(v, h) : h;
-    }
-    v128.store(y + o, r);
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    let r: f32;
-    if (kind == 0) r = v > 0 ? v : 0;
-    else if (kind == 1) r = v < 0 ? 0 : v > 6 ? 6 : v;
-    else {
-      const t = v + 3;
-      const h: f32 = (t < 0 ? 0 : t > 6 ? 6 : t) / 6;
-      r = kind == 2 ? v * h : h;
-    }
-    store<f32>(y + o, r);
-  }
-}
-
-/** dx = dy * f'(x); at the kinks the derivative of the right-hand piece (0 for relu at 0). */
-export function activationBackward(dy: usize, x: usize, dx: usize, n: i32, kind: i32): void {
-  const n4 = n & ~3;
-  const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
-  const three = f32x4.splat(3);
-  const mthree = f32x4.splat(-3);
-  const six = f32x4.splat(6);
-  const sixth = f32x4.splat(<f32>(1.0 / 6.0));
-  let i = 0;
-  for (; i < n4; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(x + o);
-    let d: v128;
-    if (kind == 0) d = v128.and(f32x4.gt(v, zero), one);
-    else if (kind == 1) d = v128.and(v128.and(f32x4.gt(v, zero), f32x4.lt(v, six)), one);
-    else if (kind == 2) {
-      const mid = f32x4.mul(f32x4.add(f32x4.add(v, v), three), sixth);
-      d = v128.bitselect(zero, v128.bitselect(one, mid, f32x4.gt(v, three)), f32x4.lt(v, mthree));
-    } else d = v128.and(v128.and(f32x4.gt(v, mthree), f32x4.lt(v, three)), sixth);
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), d));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    let d: f32;
-    if (kind == 0) d = v > 0 ? 1 : 0;
-    else if (kind == 1) d = v > 0 && v < 6 ? 1 : 0;
-    else if (kind == 2) d = v < -3 ? 0 : v > 3 ? 1 : (2 * v + 3) / 6;
-    else d = v > -3 && v < 3 ? <f32>(1.0 / 6.0) : 0;
-    store<f32>(dx + o, load<f32>(dy + o) * d);
-  }
-}
-
-// ---- global average pooling over H, W of an NHWC tensor ----
 
 export function globalAvgPoolForward(x: usize, y: usize, n: i32, hw: i32, c: i32): void {
   const c4 = c & ~3;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { createRng } from '@fbnas/search-space';
-import { batchNormTrain, fusedActivation, globalAvgPool, initBackend, registerFbnasKernels } from '../src';
+import { batchNormTrain, fusedActivation, globalAvgPool, initBackend, registerFbnasKernels, type FusedActivation } from '../src';
 
 // Oracle: the same function composed from stock tfjs ops, differentiated by tfjs autodiff on the cpu
 // backend with fbnas kernels out of the way. Tolerance 1e-4 * (1 + max |reference|).
@@ -48,27 +48,31 @@ describe('fused ops match stock tfjs composition (values and gradients)', () => 
     registerFbnasKernels();
   });
 
-  it('batchNormTrain', async () => {
+  const stockActivation = (a: tf.Tensor, act: FusedActivation | undefined) =>
+    act === undefined ? a : act === 'relu' ? tf.relu(a) : act === 'relu6' ? tf.relu6(a) : act === 'hswish' ? tf.mul(a, tf.div(tf.relu6(tf.add(a, 3)), 6)) : tf.div(tf.relu6(tf.add(a, 3)), 6);
+
+  it('batchNormTrain, alone and with each activation fused into it', async () => {
     await fc.assert(
-      fc.asyncProperty(shapeArb.filter((s) => s.n * s.h * s.w > 1), async (s) => {
+      fc.asyncProperty(shapeArb.filter((s) => s.n * s.h * s.w > 1), fc.constantFrom(undefined, 'relu', 'relu6', 'hswish', 'hsigmoid' as const), async (s, act) => {
         const x = { data: rand(s.n * s.h * s.w * s.c, s.seed, 3), shape: [s.n, s.h, s.w, s.c] };
-        const gamma = { data: rand(s.c, s.seed + 1), shape: [s.c] };
-        const beta = { data: rand(s.c, s.seed + 2), shape: [s.c] };
+        // gamma and beta of scale 2 put the normalised values on every piece of the activations
+        const gamma = { data: rand(s.c, s.seed + 1, 2), shape: [s.c] };
+        const beta = { data: rand(s.c, s.seed + 2, 2), shape: [s.c] };
         await compare(
           (a, g, b) => {
-            const r = batchNormTrain(a, g, b, 1e-3);
+            const r = batchNormTrain(a, g, b, 1e-3, act);
             tf.dispose([r.mean, r.variance]);
             return r.y;
           },
           (a, g, b) => {
             const m = tf.moments(a, [0, 1, 2]);
-            return tf.add(tf.mul(tf.div(tf.sub(a, m.mean), tf.sqrt(tf.add(m.variance, 1e-3))), g), b);
+            return stockActivation(tf.add(tf.mul(tf.div(tf.sub(a, m.mean), tf.sqrt(tf.add(m.variance, 1e-3))), g), b), act);
           },
           [x, gamma, beta],
           s.seed,
         );
       }),
-      { numRuns: 30 },
+      { numRuns: 60 },
     );
   });
 
@@ -82,8 +86,7 @@ describe('fused ops match stock tfjs composition (values and gradients)', () => 
   });
 
   it.each(['relu', 'relu6', 'hswish', 'hsigmoid'] as const)('%s', async (act) => {
-    const reference = (a: tf.Tensor) =>
-      act === 'relu' ? tf.relu(a) : act === 'relu6' ? tf.relu6(a) : act === 'hswish' ? tf.mul(a, tf.div(tf.relu6(tf.add(a, 3)), 6)) : tf.div(tf.relu6(tf.add(a, 3)), 6);
+    const reference = (a: tf.Tensor) => stockActivation(a, act);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer(), async (n, seed) => {
         // scale 4 puts values on every piece; exact kinks (measure zero) are avoided by the random draw

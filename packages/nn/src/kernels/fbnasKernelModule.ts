@@ -8,8 +8,9 @@ export interface FbnasKernelExports {
   depthwiseBackpropInputMulti(dy: number, filter: number, dx: number, ...dims: number[]): void;
   conv2dBackpropFilter(x: number, dy: number, dW: number, ...dims: number[]): void;
   conv1x1BackpropFilter(x: number, dy: number, dW: number, pixels: number, cin: number, cout: number): void;
-  bnTrainForward(x: number, gamma: number, beta: number, y: number, mean: number, invstd: number, pixels: number, c: number, eps: number): void;
-  bnTrainBackward(dy: number, x: number, mean: number, invstd: number, gamma: number, dx: number, dgamma: number, dbeta: number, pixels: number, c: number): void;
+  /** `kind`: the activation applied after the normalisation (a `FUSED_ACTIVATION_CODES` value, -1 none). */
+  bnTrainForward(x: number, gamma: number, beta: number, y: number, mean: number, invstd: number, pixels: number, c: number, eps: number, kind: number): void;
+  bnTrainBackward(dy: number, x: number, mean: number, invstd: number, gamma: number, beta: number, dx: number, dgamma: number, dbeta: number, pixels: number, c: number, kind: number): void;
   activationForward(x: number, y: number, n: number, kind: number): void;
   activationBackward(dy: number, x: number, dx: number, n: number, kind: number): void;
   globalAvgPoolForward(x: number, y: number, n: number, hw: number, c: number): void;

@@ -16,7 +16,9 @@ interface CpuBackendLike {
 type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 const vals = (be: CpuBackendLike, t: TensorInfo) => be.data.get(t.dataId).values;
 
+/** The activation of code `kind` (`FUSED_ACTIVATION_CODES`; -1: none). */
 function actForward(v: number, kind: number): number {
+  if (kind < 0) return v;
   if (kind === 0) return v > 0 ? v : 0;
   if (kind === 1) return v < 0 ? 0 : v > 6 ? 6 : v;
   const t = v + 3;
@@ -25,6 +27,7 @@ function actForward(v: number, kind: number): number {
 }
 
 function actDerivative(v: number, kind: number): number {
+  if (kind < 0) return 1;
   if (kind === 0) return v > 0 ? 1 : 0;
   if (kind === 1) return v > 0 && v < 6 ? 1 : 0;
   if (kind === 2) return v < -3 ? 0 : v > 3 ? 1 : (2 * v + 3) / 6;
@@ -44,7 +47,7 @@ export const FUSED_CPU_KERNELS: KernelConfig[] = [
       const b = vals(be, beta);
       const c = x.shape[x.shape.length - 1];
       const p = util.sizeFromShape(x.shape) / c;
-      const eps = (attrs as { epsilon: number }).epsilon;
+      const { epsilon: eps, activation: kind } = attrs as { epsilon: number; activation: number };
       const mean = new Float32Array(c);
       const inv = new Float32Array(c);
       for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) mean[k] += xs[i * c + k];
@@ -52,19 +55,22 @@ export const FUSED_CPU_KERNELS: KernelConfig[] = [
       for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) inv[k] += (xs[i * c + k] - mean[k]) ** 2;
       for (let k = 0; k < c; k++) inv[k] = 1 / Math.sqrt(inv[k] / p + eps);
       const y = new Float32Array(xs.length);
-      for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) y[i * c + k] = (xs[i * c + k] - mean[k]) * inv[k] * g[k] + b[k];
+      for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) y[i * c + k] = actForward((xs[i * c + k] - mean[k]) * inv[k] * g[k] + b[k], kind);
       return [be.makeTensorInfo([...x.shape], 'float32', y), be.makeTensorInfo([c], 'float32', mean), be.makeTensorInfo([c], 'float32', inv)];
     },
   },
   {
     kernelName: FBNAS_BATCH_NORM_TRAIN_GRAD,
     backendName: 'cpu',
-    kernelFunc: ({ inputs, backend }: Args) => {
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
       const be = backend as CpuBackendLike;
-      const t = inputs as Record<'dy' | 'x' | 'mean' | 'invstd' | 'gamma', TensorInfo>;
-      const [dy, xs, mean, inv, g] = [t.dy, t.x, t.mean, t.invstd, t.gamma].map((v) => vals(be, v));
+      const t = inputs as Record<'dy' | 'x' | 'mean' | 'invstd' | 'gamma' | 'beta', TensorInfo>;
+      const [dyOut, xs, mean, inv, g, b] = [t.dy, t.x, t.mean, t.invstd, t.gamma, t.beta].map((v) => vals(be, v));
       const c = t.x.shape[t.x.shape.length - 1];
       const p = xs.length / c;
+      const kind = (attrs as { activation: number }).activation;
+      // the gradient at the activation's input
+      const dy = kind < 0 ? dyOut : dyOut.map((d, i) => d * actDerivative((xs[i] - mean[i % c]) * inv[i % c] * g[i % c] + b[i % c], kind));
       const dgamma = new Float32Array(c);
       const dbeta = new Float32Array(c);
       for (let i = 0; i < p; i++) {

@@ -12,6 +12,8 @@ import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
 type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 const channels = (t: TensorInfo) => t.shape[t.shape.length - 1];
+/** The BatchNorm kernels' `activation` attribute: a `FUSED_ACTIVATION_CODES` value, or -1 (none). */
+const activationKind = (attrs: NamedAttrMap | undefined) => (attrs as { activation: number }).activation;
 
 /** The fused-op kernels on the wasm backend (SIMD, in place on the tfjs heap). */
 export const FUSED_WASM_KERNELS: KernelConfig[] = [
@@ -27,7 +29,7 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       const invstd = be.makeOutput([c], 'float32');
       fbnasKernelModule(heapMemory(be)).bnTrainForward(
         heapOffset(be, x), heapOffset(be, gamma), heapOffset(be, beta), heapOffset(be, y), heapOffset(be, mean), heapOffset(be, invstd),
-        util.sizeFromShape(x.shape) / c, c, (attrs as { epsilon: number }).epsilon,
+        util.sizeFromShape(x.shape) / c, c, (attrs as { epsilon: number }).epsilon, activationKind(attrs),
       );
       return [y, mean, invstd];
     },
@@ -35,16 +37,16 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
   {
     kernelName: FBNAS_BATCH_NORM_TRAIN_GRAD,
     backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }: Args) => {
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
       const be = backend as WasmBackendLike;
-      const { dy, x, mean, invstd, gamma } = inputs as Record<'dy' | 'x' | 'mean' | 'invstd' | 'gamma', TensorInfo>;
+      const { dy, x, mean, invstd, gamma, beta } = inputs as Record<'dy' | 'x' | 'mean' | 'invstd' | 'gamma' | 'beta', TensorInfo>;
       const c = channels(x);
       const dx = be.makeOutput([...x.shape], 'float32');
       const dgamma = be.makeOutput([c], 'float32');
       const dbeta = be.makeOutput([c], 'float32');
       fbnasKernelModule(heapMemory(be)).bnTrainBackward(
-        heapOffset(be, dy), heapOffset(be, x), heapOffset(be, mean), heapOffset(be, invstd), heapOffset(be, gamma),
-        heapOffset(be, dx), heapOffset(be, dgamma), heapOffset(be, dbeta), util.sizeFromShape(x.shape) / c, c,
+        heapOffset(be, dy), heapOffset(be, x), heapOffset(be, mean), heapOffset(be, invstd), heapOffset(be, gamma), heapOffset(be, beta),
+        heapOffset(be, dx), heapOffset(be, dgamma), heapOffset(be, dbeta), util.sizeFromShape(x.shape) / c, c, activationKind(attrs),
       );
       return [dx, dgamma, dbeta];
     },

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvLayerSpec } from '@fbnas/search-space';
+import { FUSED_ACTIVATION_CODES, type FusedActivation } from '../contract';
 import { applyActivation } from './activation';
 import { batchNormLayer } from './batchNormLayer';
 import type { LayerFn } from './forwardContext';
@@ -37,7 +38,9 @@ export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions)
   const fanOut = depthwise ? o.kernel * o.kernel : (o.kernel * o.kernel * o.outChannels) / o.groups;
   const w = store.heNormal(`${name}.conv.weight`, shape, fanOut);
   const b = o.bias ? store.constant(`${name}.conv.bias`, [o.outChannels], 0, true) : null;
-  const bn = o.bn ? batchNormLayer(store, `${name}.bn`, o.outChannels, o.zeroGamma ?? false) : null;
+  // the piecewise-linear activations run inside the BatchNorm kernels
+  const fused = o.bn && o.activation in FUSED_ACTIVATION_CODES ? (o.activation as FusedActivation) : undefined;
+  const bn = o.bn ? batchNormLayer(store, `${name}.bn`, o.outChannels, o.zeroGamma ?? false, fused) : null;
   const pad = o.padding;
   return (x, ctx) => {
     let y: tf.Tensor4D;
@@ -46,6 +49,6 @@ export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions)
     else y = tf.conv2d(x, blockDiagonal(w as tf.Tensor4D, o.groups), o.stride, pad, 'NHWC', 1, 'floor');
     if (b) y = tf.add(y, b) as tf.Tensor4D;
     if (bn) y = bn(y, ctx);
-    return applyActivation(y, o.activation) as tf.Tensor4D;
+    return fused ? y : (applyActivation(y, o.activation) as tf.Tensor4D);
   };
 }

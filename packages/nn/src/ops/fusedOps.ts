@@ -31,28 +31,29 @@ export const FUSED_GRADIENTS: tf.GradConfig[] = [
 ];
 
 /**
- * BatchNorm with batch statistics over all axes but the last (training). Returns the normalised output
- * and the batch mean and biased variance for running averages; those two carry no gradient and are kept
- * tensors the caller must dispose. Uses the fused fbnas kernels (one forward, one backward kernel) where
- * registered (wasm, cpu), else stock tfjs ops.
+ * BatchNorm with batch statistics over all axes but the last (training), followed by `activation` when
+ * given. Returns the output and the batch mean and biased variance for running averages; those two carry
+ * no gradient and are kept tensors the caller must dispose. Uses the fused fbnas kernels (one forward, one
+ * backward kernel, the activation inside both) where registered (wasm, cpu), else stock tfjs ops.
  */
-export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, activation?: FusedActivation): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
   if (hasKernel(FBNAS_BATCH_NORM_TRAIN) && hasKernel(FBNAS_BATCH_NORM_TRAIN_GRAD)) {
+    const kind = activation === undefined ? -1 : FUSED_ACTIVATION_CODES[activation];
     let mean: tf.Tensor | null = null;
     let variance: tf.Tensor | null = null;
     // customGrad: the one backward kernel returns all three input gradients together.
     const op = tf.customGrad((...args: unknown[]) => {
       const [xi, gi, bi] = args as tf.Tensor[];
       const save = args[3] as (t: tf.Tensor[]) => void;
-      const [y, m, invstd] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon }) as tf.Tensor[];
-      save([xi, gi, m, invstd]);
+      const [y, m, invstd] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon, activation: kind }) as tf.Tensor[];
+      save([xi, gi, bi, m, invstd]);
       mean = tf.keep(m.clone());
       variance = tf.keep(tf.sub(tf.div(1, tf.square(invstd)), epsilon));
       return {
         value: y,
         gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-          const [sx, sg, sm, si] = saved;
-          return tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: sx, mean: sm, invstd: si, gamma: sg }, {}) as tf.Tensor[];
+          const [sx, sg, sb, sm, si] = saved;
+          return tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: sx, mean: sm, invstd: si, gamma: sg, beta: sb }, { activation: kind }) as tf.Tensor[];
         },
       };
     });
@@ -61,7 +62,8 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
   }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const m = tf.moments(x, axes);
-  return { y: tf.batchNorm(x, m.mean, m.variance, beta, gamma, epsilon), mean: tf.keep(m.mean), variance: tf.keep(m.variance) };
+  const y = tf.batchNorm(x, m.mean, m.variance, beta, gamma, epsilon);
+  return { y: activation === undefined ? y : fusedActivation(y, activation), mean: tf.keep(m.mean), variance: tf.keep(m.variance) };
 }
 
 /** A piecewise-linear activation with a fused forward and derivative kernel where registered. */
