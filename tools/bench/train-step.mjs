@@ -51,7 +51,7 @@ function buildSupernet(seed) {
     mixed.forEach((cands, li) => {
       y = mixLayers(cands.map((f) => f(y, ctx)), tf.reshape(tf.slice(m, [li, 0], [1, 9]), [9]));
     });
-    tf.dispose(ctx.bnUpdates.map((u) => u.value));
+    tf.dispose(ctx.bnUpdates.map((u) => u.batch));
     return tf.matMul(tf.reshape(tf.mean(y, [1, 2]), [batch, c]), w);
   };
   return { forward, vars: [...store.trainable(), theta], dispose: () => { store.dispose(); theta.dispose(); gumbel.dispose(); } };

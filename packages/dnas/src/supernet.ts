@@ -202,7 +202,7 @@ export function createSupernet(space: LayerwiseSpace, options: SupernetOptions =
       });
       if (y !== x) y.dispose();
       if (o.training) bnQueue.hold(ctx.bnUpdates);
-      else tf.dispose(ctx.bnUpdates.map((u) => u.value));
+      else tf.dispose(ctx.bnUpdates.map((u) => u.batch));
       return { logits, probs, sampled };
     },
     weightVariables: () => store.trainable(),

@@ -485,3 +485,35 @@ export function conv1x1BackpropFilter(x: usize, dy: usize, dW: usize, pixels: i3
     }
   }
 }
+
+// ---- optimizer ----
+
+/** SGD with momentum and L2 decay, PyTorch form: b' = momentum b + (g + decay w); w' = w - lr b'. */
+export function sgdMomentum(w: usize, b: usize, g: usize, wOut: usize, bOut: usize, n: i32, lr: f32, momentum: f32, decay: f32): void {
+  const n4 = n & ~3;
+  const lrv = f32x4.splat(lr), mv = f32x4.splat(momentum), dv = f32x4.splat(decay);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const wv = v128.load(w + o);
+    const bn = f32x4.add(f32x4.mul(v128.load(b + o), mv), f32x4.add(v128.load(g + o), f32x4.mul(wv, dv)));
+    v128.store(bOut + o, bn);
+    v128.store(wOut + o, f32x4.sub(wv, f32x4.mul(bn, lrv)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wv = load<f32>(w + o);
+    const bn = load<f32>(b + o) * momentum + (load<f32>(g + o) + wv * decay);
+    store<f32>(bOut + o, bn);
+    store<f32>(wOut + o, wv - bn * lr);
+  }
+}
+
+/** out = moving * momentum + batch * (1 - momentum) (BatchNorm running statistics). */
+export function movingAverage(moving: usize, batch: usize, out: usize, n: i32, momentum: f32): void {
+  const keep: f32 = 1 - momentum;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(moving + o) * momentum + load<f32>(batch + o) * keep);
+  }
+}

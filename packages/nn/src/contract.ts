@@ -5,6 +5,10 @@ export const FBNAS_ACTIVATION = 'FbnasActivation';
 export const FBNAS_ACTIVATION_GRAD = 'FbnasActivationGrad';
 export const FBNAS_GLOBAL_AVG_POOL = 'FbnasGlobalAvgPool';
 export const FBNAS_GLOBAL_AVG_POOL_GRAD = 'FbnasGlobalAvgPoolGrad';
+/** One SGD-momentum update of a variable (inputs w, b, g; attrs lr, momentum, decay; outputs w', b'). */
+export const FBNAS_SGD_MOMENTUM = 'FbnasSgdMomentum';
+/** moving * momentum + batch * (1 - momentum) (inputs moving, batch; attr momentum). */
+export const FBNAS_MOVING_AVERAGE = 'FbnasMovingAverage';
 
 /** Activations with a fused kernel, and their kernel codes (assembly/kernels.ts). */
 export const FUSED_ACTIVATION_CODES = { relu: 0, relu6: 1, hswish: 2, hsigmoid: 3 } as const;

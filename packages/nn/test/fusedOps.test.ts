@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { createRng } from '@fbnas/search-space';
-import { batchNormTrain, fusedActivation, globalAvgPool, initBackend, registerFbnasKernels, type FusedActivation } from '../src';
+import { batchNormTrain, FBNAS_MOVING_AVERAGE, FBNAS_SGD_MOMENTUM, fusedActivation, globalAvgPool, initBackend, registerFbnasKernels, type FusedActivation } from '../src';
 
 // Oracle: the same function composed from stock tfjs ops, differentiated by tfjs autodiff on the cpu
 // backend with fbnas kernels out of the way. Tolerance 1e-4 * (1 + max |reference|).
@@ -76,6 +76,29 @@ describe('fused ops match stock tfjs composition (values and gradients)', () => 
     );
   });
 
+  it('batchNormTrain with gamma and beta as variables (read at backward time, not saved): the same gradients', async () => {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await tf.setBackend(backend);
+      const x = tf.tensor4d(rand(2 * 3 * 3 * 5, 7, 3), [2, 3, 3, 5]);
+      const w = tf.tensor4d(rand(2 * 3 * 3 * 5, 8), [2, 3, 3, 5]);
+      const g = tf.variable(tf.tensor1d(rand(5, 9, 2)), true, `g${backend}`);
+      const b = tf.variable(tf.tensor1d(rand(5, 10, 2)), true, `b${backend}`);
+      const loss = (bn: (gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor) => () => tf.sum(tf.mul(bn(g, b), w)) as tf.Scalar;
+      const fused = tf.variableGrads(loss((gamma, beta) => {
+        const r = batchNormTrain(x, gamma, beta, 1e-3, 'hswish');
+        tf.dispose([r.mean, r.variance]);
+        return r.y;
+      }), [g, b]);
+      const stock = tf.variableGrads(loss((gamma, beta) => {
+        const m = tf.moments(x, [0, 1, 2]);
+        return stockActivation(tf.add(tf.mul(tf.div(tf.sub(x, m.mean), tf.sqrt(tf.add(m.variance, 1e-3))), gamma), beta), 'hswish');
+      }), [g, b]);
+      close(await fused.grads[g.name].data(), await stock.grads[g.name].data());
+      close(await fused.grads[b.name].data(), await stock.grads[b.name].data());
+      tf.dispose([x, w, g, b, fused.value, stock.value, ...Object.values(fused.grads), ...Object.values(stock.grads)]);
+    }
+  });
+
   it('batchNormTrain reports the batch mean and biased variance', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 1, 2]);
@@ -100,6 +123,26 @@ describe('fused ops match stock tfjs composition (values and gradients)', () => 
     await fc.assert(
       fc.asyncProperty(shapeArb, async (s) => {
         await compare((a) => globalAvgPool(a as tf.Tensor4D), (a) => tf.mean(a, [1, 2], true), [{ data: rand(s.n * s.h * s.w * s.c, s.seed), shape: [s.n, s.h, s.w, s.c] }], s.seed);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the SGD-momentum and moving-average kernels equal the stock op composition in float32 (wasm, cpu)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 37 }), fc.integer(), fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.99, noNaN: true }), fc.constantFrom(0, 5e-5, 1e-3), async (n, seed, lr, momentum, decay) => {
+        for (const backend of ['wasm', 'cpu'] as const) {
+          await tf.setBackend(backend);
+          const [w, b, g] = [0, 1, 2].map((k) => tf.tensor1d(rand(n, seed + k)));
+          const [w2, b2] = tf.engine().runKernel(FBNAS_SGD_MOMENTUM, { w, b, g }, { lr, momentum, decay }) as tf.Tensor[];
+          const bRef = tf.add(tf.mul(b, momentum), tf.add(g, tf.mul(w, decay)));
+          const wRef = tf.sub(w, tf.mul(bRef, lr));
+          close(await b2.data(), await bRef.data());
+          close(await w2.data(), await wRef.data());
+          const avg = tf.engine().runKernel(FBNAS_MOVING_AVERAGE, { moving: w, batch: g }, { momentum }) as tf.Tensor;
+          close(await avg.data(), await tf.add(tf.mul(w, momentum), tf.mul(g, 1 - momentum)).data());
+          tf.dispose([w, b, g, w2, b2, bRef, wRef, avg]);
+        }
       }),
       { numRuns: 30 },
     );

@@ -141,7 +141,7 @@ export interface TrainedModel {
 }
 
 /** Seconds of a run's budget kept for what follows the training (test evaluation, export, measurement). */
-export const BUDGET_RESERVE_SECONDS = 60;
+export const BUDGET_RESERVE_SECONDS = 30;
 
 /** `trainModel`'s time budget left by a run budget of `minutes` that started at `startedAt` (ms). */
 function trainingBudgetSeconds(minutes: number, startedAt: number): number {

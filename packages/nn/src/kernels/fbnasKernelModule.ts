@@ -15,6 +15,8 @@ export interface FbnasKernelExports {
   activationBackward(dy: number, x: number, dx: number, n: number, kind: number): void;
   globalAvgPoolForward(x: number, y: number, n: number, hw: number, c: number): void;
   globalAvgPoolBackward(dy: number, dx: number, n: number, hw: number, c: number): void;
+  movingAverage(moving: number, batch: number, out: number, n: number, momentum: number): void;
+  sgdMomentum(w: number, b: number, g: number, wOut: number, bOut: number, n: number, lr: number, momentum: number, decay: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

@@ -6,6 +6,8 @@ import {
   FBNAS_BATCH_NORM_TRAIN_GRAD,
   FBNAS_GLOBAL_AVG_POOL,
   FBNAS_GLOBAL_AVG_POOL_GRAD,
+  FBNAS_MOVING_AVERAGE,
+  FBNAS_SGD_MOMENTUM,
 } from '../contract';
 
 /** The parts of the tfjs cpu backend the fused kernels use. */
@@ -34,6 +36,15 @@ function actDerivative(v: number, kind: number): number {
   return v > -3 && v < 3 ? 1 / 6 : 0;
 }
 
+/**
+ * The biased batch variance from invstd = 1 / sqrt(variance + eps), in the float32 steps of
+ * `1 / invstd^2 - eps` as tfjs ops compute it (the running statistics do not depend on the backend).
+ */
+export function varianceOf(invstd: number, eps: number): number {
+  const f = Math.fround;
+  return f(f(1 / f(invstd * invstd)) - f(eps));
+}
+
 /** The same fused kernels on the cpu backend, in plain loops (same formulas as assembly/kernels.ts). */
 export const FUSED_CPU_KERNELS: KernelConfig[] = [
   {
@@ -56,7 +67,8 @@ export const FUSED_CPU_KERNELS: KernelConfig[] = [
       for (let k = 0; k < c; k++) inv[k] = 1 / Math.sqrt(inv[k] / p + eps);
       const y = new Float32Array(xs.length);
       for (let i = 0; i < p; i++) for (let k = 0; k < c; k++) y[i * c + k] = actForward((xs[i * c + k] - mean[k]) * inv[k] * g[k] + b[k], kind);
-      return [be.makeTensorInfo([...x.shape], 'float32', y), be.makeTensorInfo([c], 'float32', mean), be.makeTensorInfo([c], 'float32', inv)];
+      const variance = inv.map((s) => varianceOf(s, eps));
+      return [be.makeTensorInfo([...x.shape], 'float32', y), be.makeTensorInfo([c], 'float32', mean), be.makeTensorInfo([c], 'float32', inv), be.makeTensorInfo([c], 'float32', mean.slice()), be.makeTensorInfo([c], 'float32', variance)];
     },
   },
   {
@@ -135,6 +147,39 @@ export const FUSED_CPU_KERNELS: KernelConfig[] = [
       const dx = new Float32Array(n * h * w * c);
       for (let b = 0; b < n; b++) for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) dx[(b * h * w + p) * c + k] = d[b * c + k] / (h * w);
       return be.makeTensorInfo([n, h, w, c], 'float32', dx);
+    },
+  },
+  {
+    kernelName: FBNAS_SGD_MOMENTUM,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as CpuBackendLike;
+      const t = inputs as Record<'w' | 'b' | 'g', TensorInfo>;
+      const [w, b, g] = [t.w, t.b, t.g].map((v) => vals(be, v));
+      // Math.fround on the attributes and after each operation: the float32 arithmetic of the wasm kernel and of stock ops
+      const f = Math.fround;
+      const a = attrs as { lr: number; momentum: number; decay: number };
+      const [lr, momentum, decay] = [f(a.lr), f(a.momentum), f(a.decay)];
+      const bOut = new Float32Array(w.length);
+      const wOut = new Float32Array(w.length);
+      for (let i = 0; i < w.length; i++) {
+        bOut[i] = f(f(b[i] * momentum) + f(g[i] + f(w[i] * decay)));
+        wOut[i] = f(w[i] - f(bOut[i] * lr));
+      }
+      return [be.makeTensorInfo([...t.w.shape], 'float32', wOut), be.makeTensorInfo([...t.w.shape], 'float32', bOut)];
+    },
+  },
+  {
+    kernelName: FBNAS_MOVING_AVERAGE,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as CpuBackendLike;
+      const t = inputs as Record<'moving' | 'batch', TensorInfo>;
+      const [moving, batch] = [t.moving, t.batch].map((v) => vals(be, v));
+      const f = Math.fround;
+      const m = f((attrs as { momentum: number }).momentum);
+      const keep = f(1 - m);
+      return be.makeTensorInfo([...t.moving.shape], 'float32', moving.map((v, i) => f(f(v * m) + f(batch[i] * keep))));
     },
   },
 ];

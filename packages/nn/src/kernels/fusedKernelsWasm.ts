@@ -6,9 +6,12 @@ import {
   FBNAS_BATCH_NORM_TRAIN_GRAD,
   FBNAS_GLOBAL_AVG_POOL,
   FBNAS_GLOBAL_AVG_POOL_GRAD,
+  FBNAS_MOVING_AVERAGE,
+  FBNAS_SGD_MOMENTUM,
 } from '../contract';
 import { fbnasKernelModule } from './fbnasKernelModule';
-import { heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
+import { varianceOf } from './fusedKernelsCpu';
+import { heapIndex, heapMemory, heapOffset, type WasmBackendLike } from './wasmHeap';
 
 type Args = { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap };
 const channels = (t: TensorInfo) => t.shape[t.shape.length - 1];
@@ -27,11 +30,20 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       const y = be.makeOutput([...x.shape], 'float32');
       const mean = be.makeOutput([c], 'float32');
       const invstd = be.makeOutput([c], 'float32');
+      const batchMean = be.makeOutput([c], 'float32');
+      const batchVariance = be.makeOutput([c], 'float32');
+      const epsilon = (attrs as { epsilon: number }).epsilon;
       fbnasKernelModule(heapMemory(be)).bnTrainForward(
         heapOffset(be, x), heapOffset(be, gamma), heapOffset(be, beta), heapOffset(be, y), heapOffset(be, mean), heapOffset(be, invstd),
-        util.sizeFromShape(x.shape) / c, c, (attrs as { epsilon: number }).epsilon, activationKind(attrs),
+        util.sizeFromShape(x.shape) / c, c, epsilon, activationKind(attrs),
       );
-      return [y, mean, invstd];
+      const heap = be.wasm.HEAPF32;
+      const [m, s, bm, bv] = [mean, invstd, batchMean, batchVariance].map((t) => heapIndex(be, t));
+      for (let k = 0; k < c; k++) {
+        heap[bm + k] = heap[m + k];
+        heap[bv + k] = varianceOf(heap[s + k], epsilon);
+      }
+      return [y, mean, invstd, batchMean, batchVariance];
     },
   },
   {
@@ -95,6 +107,30 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       const dx = be.makeOutput([...shape], 'float32');
       fbnasKernelModule(heapMemory(be)).globalAvgPoolBackward(heapOffset(be, dy), heapOffset(be, dx), shape[0], shape[1] * shape[2], shape[3]);
       return dx;
+    },
+  },
+  {
+    kernelName: FBNAS_SGD_MOMENTUM,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { w, b, g } = inputs as Record<'w' | 'b' | 'g', TensorInfo>;
+      const { lr, momentum, decay } = attrs as { lr: number; momentum: number; decay: number };
+      const wOut = be.makeOutput([...w.shape], 'float32');
+      const bOut = be.makeOutput([...w.shape], 'float32');
+      fbnasKernelModule(heapMemory(be)).sgdMomentum(heapOffset(be, w), heapOffset(be, b), heapOffset(be, g), heapOffset(be, wOut), heapOffset(be, bOut), util.sizeFromShape(w.shape), lr, momentum, decay);
+      return [wOut, bOut];
+    },
+  },
+  {
+    kernelName: FBNAS_MOVING_AVERAGE,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { moving, batch } = inputs as Record<'moving' | 'batch', TensorInfo>;
+      const out = be.makeOutput([...moving.shape], 'float32');
+      fbnasKernelModule(heapMemory(be)).movingAverage(heapOffset(be, moving), heapOffset(be, batch), heapOffset(be, out), util.sizeFromShape(moving.shape), (attrs as { momentum: number }).momentum);
+      return out;
     },
   },
 ];

@@ -21,12 +21,8 @@ export function batchNormLayer(store: WeightStore, name: string, channels: numbe
       return activation === undefined ? y : (fusedActivation(y, activation) as tf.Tensor4D);
     }
     const m = batchNormTrain(x, gamma, beta, ctx.bnEpsilon, activation);
-    const keep = 1 - ctx.bnMomentum;
-    ctx.bnUpdates.push(
-      { variable: mean, value: tf.keep(tf.add(tf.mul(mean, ctx.bnMomentum), tf.mul(m.mean, keep))) },
-      { variable: variance, value: tf.keep(tf.add(tf.mul(variance, ctx.bnMomentum), tf.mul(m.variance, keep))) },
-    );
-    tf.dispose([m.mean, m.variance]);
+    // the running averages are updated after the step, off the gradient tape (ops on it save copies of their inputs)
+    ctx.bnUpdates.push({ variable: mean, batch: m.mean, momentum: ctx.bnMomentum }, { variable: variance, batch: m.variance, momentum: ctx.bnMomentum });
     return m.y as tf.Tensor4D;
   };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FBNAS_MOVING_AVERAGE } from '../contract';
 import type { ForwardContext } from './forwardContext';
 
 /**
@@ -14,16 +15,24 @@ export class BnUpdateQueue {
     this.pending = updates;
   }
 
+  /** Apply the pending updates (moving = momentum * moving + (1 - momentum) * batch; one kernel each where registered). */
   commit(): void {
+    const fused = tf.getKernel(FBNAS_MOVING_AVERAGE, tf.getBackend()) !== undefined;
     for (const u of this.pending) {
-      u.variable.assign(u.value);
-      u.value.dispose();
+      tf.tidy(() =>
+        u.variable.assign(
+          fused
+            ? (tf.engine().runKernel(FBNAS_MOVING_AVERAGE, { moving: u.variable, batch: u.batch }, { momentum: u.momentum }) as tf.Tensor)
+            : tf.add(tf.mul(u.variable, u.momentum), tf.mul(u.batch, 1 - u.momentum)),
+        ),
+      );
+      u.batch.dispose();
     }
     this.pending = [];
   }
 
   discard(): void {
-    tf.dispose(this.pending.map((u) => u.value));
+    tf.dispose(this.pending.map((u) => u.batch));
     this.pending = [];
   }
 }

@@ -40,7 +40,7 @@ export function checkpointLayer(fn: LayerFn, variables: tf.Variable[]): LayerFn 
     const recompute = (input: tf.Tensor4D): tf.Tensor4D => {
       const scratch: ForwardContext = { ...ctx, bnUpdates: [] };
       const y = fn(input, scratch);
-      tf.dispose(scratch.bnUpdates.map((u) => u.value));
+      tf.dispose(scratch.bnUpdates.map((u) => u.batch));
       return y;
     };
     const op = tf.customGrad((...args: unknown[]) => {

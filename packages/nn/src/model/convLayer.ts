@@ -15,16 +15,24 @@ export interface ConvLayerOptions extends ConvLayerSpec {
 
 /**
  * The dense HWIO filter equal to a grouped one ([k, k, in/g, out] -> [k, k, in, out], zero off the
- * diagonal blocks). One conv with it replaces splitting the activations into groups and concatenating
- * them back (g times the multiply-adds of that conv, but no copies of the large activation tensors).
+ * diagonal blocks): the filter tiled g times along its input axis, times a 0/1 block mask. One conv with
+ * it replaces splitting the activations into groups and concatenating them back (g times the multiply-adds
+ * of that conv, but no copies of the large activation tensors); two ops, so the gradient tape stays short.
  */
-function blockDiagonal(w: tf.Tensor4D, groups: number): tf.Tensor4D {
+function blockDiagonal(w: tf.Tensor4D, groups: number, mask: Float32Array): tf.Tensor4D {
   const [kh, kw, cinG, cout] = w.shape;
+  return tf.mul(tf.tile(w, [1, 1, groups, 1]), tf.tensor4d(mask, [kh, kw, cinG * groups, cout]));
+}
+
+/** The 0/1 mask of {@link blockDiagonal}: input channel i feeds output o when both are in the same group. */
+function blockMask(kernel: number, cin: number, cout: number, groups: number): Float32Array {
+  const m = new Float32Array(kernel * kernel * cin * cout);
+  const cinG = cin / groups;
   const coutG = cout / groups;
-  const blocks = Array.from({ length: groups }, (_, j) =>
-    tf.pad(tf.slice(w, [0, 0, 0, j * coutG], [kh, kw, cinG, coutG]), [[0, 0], [0, 0], [j * cinG, (groups - 1 - j) * cinG], [0, 0]]),
-  );
-  return tf.concat(blocks, 3);
+  for (let k = 0; k < kernel * kernel; k++) {
+    for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) if (Math.floor(i / cinG) === Math.floor(o / coutG)) m[(k * cin + i) * cout + o] = 1;
+  }
+  return m;
 }
 
 /**
@@ -42,11 +50,12 @@ export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions)
   const fused = o.bn && o.activation in FUSED_ACTIVATION_CODES ? (o.activation as FusedActivation) : undefined;
   const bn = o.bn ? batchNormLayer(store, `${name}.bn`, o.outChannels, o.zeroGamma ?? false, fused) : null;
   const pad = o.padding;
+  const mask = !depthwise && o.groups > 1 ? blockMask(o.kernel, o.inChannels, o.outChannels, o.groups) : null;
   return (x, ctx) => {
     let y: tf.Tensor4D;
     if (depthwise) y = tf.depthwiseConv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');
     else if (o.groups === 1) y = tf.conv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');
-    else y = tf.conv2d(x, blockDiagonal(w as tf.Tensor4D, o.groups), o.stride, pad, 'NHWC', 1, 'floor');
+    else y = tf.conv2d(x, blockDiagonal(w as tf.Tensor4D, o.groups, mask as Float32Array), o.stride, pad, 'NHWC', 1, 'floor');
     if (b) y = tf.add(y, b) as tf.Tensor4D;
     if (bn) y = bn(y, ctx);
     return fused ? y : (applyActivation(y, o.activation) as tf.Tensor4D);

@@ -6,8 +6,11 @@ export interface ForwardContext {
   training: boolean;
   /** Source of dropout and drop-path masks when training (seeded, so runs reproduce). */
   rng: Rng | null;
-  /** BatchNorm running-statistic updates produced by a training pass, applied after the step. */
-  bnUpdates: Array<{ variable: tf.Variable; value: tf.Tensor }>;
+  /**
+   * BatchNorm running statistics of a training pass, applied after the step: `variable` becomes
+   * `momentum * variable + (1 - momentum) * batch`. The update is computed then, outside the gradient tape.
+   */
+  bnUpdates: Array<{ variable: tf.Variable; batch: tf.Tensor; momentum: number }>;
   bnMomentum: number;
   bnEpsilon: number;
 }

@@ -41,18 +41,22 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
     const kind = activation === undefined ? -1 : FUSED_ACTIVATION_CODES[activation];
     let mean: tf.Tensor | null = null;
     let variance: tf.Tensor | null = null;
-    // customGrad: the one backward kernel returns all three input gradients together.
+    // customGrad: the one backward kernel returns all three input gradients together. The batch mean
+    // and variance for the running averages come out of the kernel too (separate tensors, not saved).
+    // Saved tensors are copied while the tape records: variables are read at backward time instead.
     const op = tf.customGrad((...args: unknown[]) => {
       const [xi, gi, bi] = args as tf.Tensor[];
       const save = args[3] as (t: tf.Tensor[]) => void;
-      const [y, m, invstd] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon, activation: kind }) as tf.Tensor[];
-      save([xi, gi, bi, m, invstd]);
-      mean = tf.keep(m.clone());
-      variance = tf.keep(tf.sub(tf.div(1, tf.square(invstd)), epsilon));
+      const [y, m, invstd, bm, bv] = tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN, { x: xi, gamma: gi, beta: bi }, { epsilon, activation: kind }) as tf.Tensor[];
+      const variables = gi instanceof tf.Variable && bi instanceof tf.Variable;
+      save(variables ? [xi, m, invstd] : [xi, m, invstd, gi, bi]);
+      mean = tf.keep(bm);
+      variance = tf.keep(bv);
       return {
         value: y,
         gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-          const [sx, sg, sb, sm, si] = saved;
+          const [sx, sm, si, ...rest] = saved;
+          const [sg, sb] = variables ? [gi, bi] : rest;
           return tf.engine().runKernel(FBNAS_BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: sx, mean: sm, invstd: si, gamma: sg, beta: sb }, { activation: kind }) as tf.Tensor[];
         },
       };

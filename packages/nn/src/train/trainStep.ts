@@ -66,11 +66,10 @@ export function heapExhausted(e: unknown, batch: number): unknown {
  * pending BatchNorm statistics and the EMA.
  */
 export function applyGradients(model: NnModel, vars: tf.Variable[], grads: tf.Tensor[], lr: number, optimizer: Optimizer, weightDecay: number, ema: WeightEma | null): void {
-  const g = vars.map((v, i) => (v.rank >= 2 && weightDecay > 0 ? tf.tidy(() => tf.add(grads[i], tf.mul(v, weightDecay))) : grads[i]));
-  optimizer.step(vars, g, lr);
+  optimizer.step(vars, grads, lr, vars.map((v) => (v.rank >= 2 ? weightDecay : 0)));
   model.commitBnUpdates();
   ema?.update();
-  tf.dispose([...grads, ...g]);
+  tf.dispose(grads);
 }
 
 /** Names of a model's weights that gradients do not train (BatchNorm running statistics). */
