@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fbnet28Space } from '@fbnas/search-space';
 import { initBackend } from '@fbnas/nn';
-import { buildLatencyLut, buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures, measureOnnxInterleaved } from '../src';
+import { buildLatencyLut, buildOrtLatencyLut, costTableFromLut, loadLatencyLut, lutSignatures, measureOnnxInterleaved, saveLatencyLut } from '../src';
 
 const space = fbnet28Space();
 const quick = { rules: space.config.rules, warmup: 1, minRepeats: 3, maxRepeats: 5 };
@@ -81,6 +81,20 @@ describe('buildOrtLatencyLut', () => {
       expect(e.p10).toBeLessThanOrEqual(e.median);
       expect(e.median).toBeLessThanOrEqual(e.p90);
     }
+    // the per-call overhead is one more model of the same rounds: a trivial graph, below every 28x28 block
+    const overhead = lut.header.overheadMs;
+    expect(overhead).toBeGreaterThan(0);
+    const blocks = Object.entries(lut.entries).filter(([key]) => key.startsWith('ir'));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const [, e] of blocks) expect(overhead).toBeLessThan(e.median);
+    // a resumed build measures only what is missing and keeps the overhead its entries were measured with
+    const saved = loadLatencyLut(path);
+    const [dropped] = Object.keys(saved.entries);
+    delete saved.entries[dropped];
+    saveLatencyLut(path, saved);
+    const resumed = await buildLatencyLut(sigs, { ...quick, rounds: 3, path });
+    expect(resumed.header.overheadMs).toBe(overhead);
+    expect(Object.keys(resumed.entries).sort()).toEqual(sigs.map((s) => s.key).sort());
     await expect(buildLatencyLut(sigs, { ...quick, runtime: 'tfjs', rounds: 2 })).rejects.toThrow(/options\.rounds applies to onnxruntime-node/);
     await expect(measureOnnxInterleaved([], { rounds: 0 })).rejects.toThrow(/options\.rounds must be a positive integer, got 0/);
     for (const bad of [0, 2.5, Number.NaN]) {
