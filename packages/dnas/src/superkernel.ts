@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { irBlockLayout, type Block, type IrBlock, type LayerSpec, type LayerwiseSpace } from '@fbnas/search-space';
-import { applyActivation, batchNormLayer, channelShuffle, FUSED_ACTIVATION_CODES, type FusedActivation, type LayerFn, type NamedWeights, type WeightStore } from '@fbnas/nn';
+import { applyActivation, batchNormLayer, channelShuffle, FUSED_ACTIVATION_CODES, groupMask, type FusedActivation, type LayerFn, type NamedWeights, type WeightStore } from '@fbnas/nn';
 
 /**
  * Weight sharing between the IR candidates of one layer (a "superkernel", as in Single-Path NAS, FBNetV2's
@@ -35,13 +35,9 @@ function sharedShape(space: LayerwiseSpace, layer: LayerSpec): SharedShape | nul
   return maxMid > 0 ? { maxMid, maxKernel } : null;
 }
 
-/** 1 on the diagonal blocks of an [in, out] matrix split into `groups` groups, else 0. */
-function groupMask(rows: number, cols: number, groups: number): tf.Tensor4D {
-  const m = new Float32Array(rows * cols);
-  const rg = rows / groups;
-  const cg = cols / groups;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (Math.floor(r / rg) === Math.floor(c / cg)) m[r * cols + c] = 1;
-  return tf.tensor4d(m, [1, 1, rows, cols]);
+/** `groupMask` as a `[1, 1, rows, cols]` filter mask. */
+function groupMaskTensor(rows: number, cols: number, groups: number): tf.Tensor4D {
+  return tf.tensor4d(groupMask(rows, cols, groups), [1, 1, rows, cols]);
 }
 
 /**
@@ -75,8 +71,8 @@ export function sharedCandidateLayers(
     const pwBn = layout.hasPw ? batchNormLayer(store, `${name}.pw.bn`, mid, false, fused) : null;
     const dwBn = batchNormLayer(store, `${name}.dw.bn`, mid, false, fused);
     const pwlBn = batchNormLayer(store, `${name}.pwl.bn`, block.channels, layout.residual && zeroInitResidualGamma);
-    const pwMask = block.groups > 1 ? groupMask(layer.inChannels, mid, block.groups) : null;
-    const pwlMask = block.groups > 1 ? groupMask(mid, block.channels, block.groups) : null;
+    const pwMask = block.groups > 1 ? groupMaskTensor(layer.inChannels, mid, block.groups) : null;
+    const pwlMask = block.groups > 1 ? groupMaskTensor(mid, block.channels, block.groups) : null;
     if (pwMask) constants.push(pwMask);
     if (pwlMask) constants.push(pwlMask);
     const off = (maxKernel - block.kernel) / 2;

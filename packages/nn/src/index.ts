@@ -30,6 +30,7 @@ export { createWeightEma } from './train/weightEma';
 export type { WeightEma } from './train/weightEma';
 export { blockLayer, mixLayers } from './model/blockLayer';
 export { batchNormLayer } from './model/batchNormLayer';
+export { groupMask } from './model/convLayer';
 export type { BlockLayerOptions } from './model/blockLayer';
 export { WeightStore } from './model/weightStore';
 export { BnUpdateQueue } from './model/bnUpdateQueue';

@@ -15,23 +15,22 @@ export interface ConvLayerOptions extends ConvLayerSpec {
 
 /**
  * The dense HWIO filter equal to a grouped one ([k, k, in/g, out] -> [k, k, in, out], zero off the
- * diagonal blocks): the filter tiled g times along its input axis, times a 0/1 block mask. One conv with
- * it replaces splitting the activations into groups and concatenating them back (g times the multiply-adds
- * of that conv, but no copies of the large activation tensors); two ops, so the gradient tape stays short.
+ * diagonal blocks): the filter tiled g times along its input axis, times the 0/1 block mask (broadcast over
+ * the kernel window). One conv with it replaces splitting the activations into groups and concatenating
+ * them back (g times the multiply-adds of that conv, but no copies of the large activation tensors); two ops,
+ * so the gradient tape stays short.
  */
 function blockDiagonal(w: tf.Tensor4D, groups: number, mask: Float32Array): tf.Tensor4D {
-  const [kh, kw, cinG, cout] = w.shape;
-  return tf.mul(tf.tile(w, [1, 1, groups, 1]), tf.tensor4d(mask, [kh, kw, cinG * groups, cout]));
+  const [, , cinG, cout] = w.shape;
+  return tf.mul(tf.tile(w, [1, 1, groups, 1]), tf.tensor4d(mask, [1, 1, cinG * groups, cout]));
 }
 
-/** The 0/1 mask of {@link blockDiagonal}: input channel i feeds output o when both are in the same group. */
-function blockMask(kernel: number, cin: number, cout: number, groups: number): Float32Array {
-  const m = new Float32Array(kernel * kernel * cin * cout);
-  const cinG = cin / groups;
-  const coutG = cout / groups;
-  for (let k = 0; k < kernel * kernel; k++) {
-    for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) if (Math.floor(i / cinG) === Math.floor(o / coutG)) m[(k * cin + i) * cout + o] = 1;
-  }
+/** The `[rows, cols]` 0/1 mask of a grouped 1x1 filter: row r feeds column c when both are in the same one of `groups` groups. */
+export function groupMask(rows: number, cols: number, groups: number): Float32Array {
+  const m = new Float32Array(rows * cols);
+  const rg = rows / groups;
+  const cg = cols / groups;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (Math.floor(r / rg) === Math.floor(c / cg)) m[r * cols + c] = 1;
   return m;
 }
 
@@ -50,7 +49,7 @@ export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions)
   const fused = o.bn && o.activation in FUSED_ACTIVATION_CODES ? (o.activation as FusedActivation) : undefined;
   const bn = o.bn ? batchNormLayer(store, `${name}.bn`, o.outChannels, o.zeroGamma ?? false, fused) : null;
   const pad = o.padding;
-  const mask = !depthwise && o.groups > 1 ? blockMask(o.kernel, o.inChannels, o.outChannels, o.groups) : null;
+  const mask = !depthwise && o.groups > 1 ? groupMask(o.inChannels, o.outChannels, o.groups) : null;
   return (x, ctx) => {
     let y: tf.Tensor4D;
     if (depthwise) y = tf.depthwiseConv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');

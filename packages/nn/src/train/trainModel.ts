@@ -247,6 +247,8 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
     const replanning = !decided;
     const trainTimes: number[] = [];
     const tailTimes: number[] = [];
+    // the last checkpoint write (re-plans count one per epoch)
+    let checkpointSeconds = 0;
     for (let epoch = startEpoch; epoch < stopAt; epoch++) {
       const t0 = Date.now();
       const epochStart = performance.now();
@@ -298,25 +300,16 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
       }
       const record: EpochRecord = { epoch, trainLoss: lossSum / s, valAccuracy, valLoss, learningRate: lr, seconds: (Date.now() - t0) / 1000 };
       history.push(record);
-      const stepEngine = engine;
-      const saveCheckpoint = async () => {
-        if (!o.checkpointPath) return;
-        writeCheckpoint(o.checkpointPath, {
-          meta: { fingerprint: print, epoch: epoch + 1, epochs: epochsOf(totalSteps), totalSteps, anchor: anchor ?? null, rng: rng.getState(), history },
-          groups: { weights: await model.exportWeights(), optimizer: await stepEngine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
-        });
-        lastGood = o.checkpointPath;
-      };
-      await saveCheckpoint();
       // epoch 0 carries the start-up costs: re-plans time the epochs after it (medians shrug off a slow one)
       if (replanning && epoch >= 1 && epoch + 1 < epochsOf(totalSteps)) {
         const now = performance.now();
         trainTimes.push((trainEnd - epochStart) / 1000);
-        tailTimes.push((now - trainEnd) / 1000);
+        // evaluation now, plus a checkpoint write as long as the last one (this epoch's comes after the plan)
+        tailTimes.push((now - trainEnd) / 1000 + checkpointSeconds);
         const stepSeconds = median(trainTimes) / stepsPerEpoch;
         const evalSeconds = median(tailTimes);
         const done = (epoch + 1) * stepsPerEpoch;
-        const secondsLeft = BUDGET_SHARE * (budget as number) - (now - startedAt) / 1000;
+        const secondsLeft = BUDGET_SHARE * (budget as number) - (now - startedAt) / 1000 - checkpointSeconds;
         // with no time left for an evaluated step the run ends here, its rate not quite annealed
         const planned = secondsLeft > evalSeconds + stepSeconds ? done + budgetedSteps({ secondsLeft, stepSeconds, stepsPerEpoch, evalSeconds, cap: o.epochs * stepsPerEpoch - done }) : done;
         if (planned !== totalSteps) {
@@ -324,9 +317,17 @@ export async function trainModel(model: NnModel, train: ImageDataset, options: T
           totalSteps = planned;
           stopAt = Math.min(stopAfter, epochsOf(totalSteps));
           o.onProgress?.({ type: 'budget', epochs: epochsOf(totalSteps), steps: totalSteps, stepsPerEpoch, stepSeconds, budgetSeconds: budget as number, epochSeconds: stepSeconds * stepsPerEpoch + evalSeconds });
-          // the checkpoint carries the plan in force
-          await saveCheckpoint();
         }
+      }
+      // the checkpoint carries the plan in force
+      if (o.checkpointPath) {
+        const writeStart = performance.now();
+        writeCheckpoint(o.checkpointPath, {
+          meta: { fingerprint: print, epoch: epoch + 1, epochs: epochsOf(totalSteps), totalSteps, anchor: anchor ?? null, rng: rng.getState(), history },
+          groups: { weights: await model.exportWeights(), optimizer: await engine.optimizerState(), ...(ema ? { ema: await ema.exportState() } : {}) },
+        });
+        checkpointSeconds = (performance.now() - writeStart) / 1000;
+        lastGood = o.checkpointPath;
       }
       o.onProgress?.({ type: 'epoch', record });
     }
