@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { irBlockLayout, type Block, type IrBlock, type LayerSpec, type LayerwiseSpace } from '@fbnas/search-space';
-import { applyActivation, batchNormLayer, channelShuffle, FUSED_ACTIVATION_CODES, groupMask, type FusedActivation, type LayerFn, type NamedWeights, type WeightStore } from '@fbnas/nn';
+import { applyActivation, batchNormLayer, channelShuffle, FUSED_ACTIVATION_CODES, groupedConv1x1, groupMask, type FusedActivation, type LayerFn, type NamedWeights, type WeightStore } from '@fbnas/nn';
 
 /**
  * Weight sharing between the IR candidates of one layer (a "superkernel", as in Single-Path NAS, FBNetV2's
@@ -79,16 +79,14 @@ export function sharedCandidateLayers(
     return (x, ctx) => {
       let y = x;
       if (pwBn) {
-        let w = tf.slice(pwW, [0, 0, 0, 0], [1, 1, layer.inChannels, mid]) as tf.Tensor4D;
-        if (pwMask) w = tf.mul(w, pwMask);
-        y = activate(pwBn(tf.conv2d(y, w, 1, 0), ctx));
+        const w = tf.slice(pwW, [0, 0, 0, 0], [1, 1, layer.inChannels, mid]) as tf.Tensor4D;
+        y = activate(pwBn(pwMask ? groupedConv1x1(y, w, block.groups, pwMask, true) : tf.conv2d(y, w, 1, 0), ctx));
       }
       if (layout.hasShuffle) y = channelShuffle(y, block.groups);
       const dw = tf.slice(dwW, [off, off, 0, 0], [block.kernel, block.kernel, mid, 1]) as tf.Tensor4D;
       y = activate(dwBn(tf.depthwiseConv2d(y, dw, block.stride, layout.dwPadding), ctx));
-      let w2 = tf.slice(pwlW, [0, 0, 0, 0], [1, 1, mid, block.channels]) as tf.Tensor4D;
-      if (pwlMask) w2 = tf.mul(w2, pwlMask);
-      y = pwlBn(tf.conv2d(y, w2, 1, 0), ctx);
+      const w2 = tf.slice(pwlW, [0, 0, 0, 0], [1, 1, mid, block.channels]) as tf.Tensor4D;
+      y = pwlBn(pwlMask ? groupedConv1x1(y, w2, block.groups, pwlMask, true) : tf.conv2d(y, w2, 1, 0), ctx);
       return layout.residual ? (tf.add(x, y) as tf.Tensor4D) : y;
     };
   });

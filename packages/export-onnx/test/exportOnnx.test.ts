@@ -39,11 +39,15 @@ async function exportAndVerify(arch: Arch, seed: number, foldBatchNorm = true) {
 }
 
 /**
- * Max abs difference allowed between onnxruntime and tfjs logits (unit-std logits): 1e-4, except the
- * FBNetV3 family, whose 40-50 layers of hswish + SE accumulate float32 rounding to 1.1-1.8e-4
- * (about 5e-5 relative); measured, not a bug of the export (every other model stays under 1e-4).
+ * Max abs difference allowed between onnxruntime and tfjs logits: 1e-4, except the FBNetV3 family: 2e-5 of
+ * the largest |logit|, at least 1e-4. Measured on every zoo architecture (two seeds each, fresh random
+ * images): the runtimes differ by 3-12e-6 of the largest |logit| (float32 rounding through depth; FBNetV3
+ * at the top of that range). The FBNetV3 networks' logits, unit-std on the calibration images, reach 10-36 on
+ * some fresh images, where that relative error is 1-3.7e-4 absolute (FBNetV3_E: 2.8e-4 at 23.3 with seed 1,
+ * 3.7e-4 at 36.0 with seed 3 before this release's depthwise kernel, 3.0e-4 after); every other model's
+ * logits stay under 14 and its difference under 1e-4. Not a bug of the export.
  */
-const tolerance = (name: string) => (name.startsWith('FBNetV3') ? 2e-4 : 1e-4);
+const tolerance = (name: string, maxAbsOutput: number) => (name.startsWith('FBNetV3') ? Math.max(1e-4, 2e-5 * maxAbsOutput) : 1e-4);
 /**
  * Sampled FBNetV3-space networks reach 10 blocks a stage (deeper than any released one); their float32 rounding
  * reaches 5-6e-4 on unit-std logits (seen over CI runs with random fast-check seeds): 2e-4 of the largest
@@ -52,9 +56,9 @@ const tolerance = (name: string) => (name.startsWith('FBNetV3') ? 2e-4 : 1e-4);
 const sampledV3Tolerance = (maxAbsOutput: number) => 2e-4 * Math.max(1, maxAbsOutput);
 
 describe('exportOnnx', () => {
-  it.each(listZooArchs())('exports %s; onnxruntime matches the tfjs builder (1e-4, FBNetV3 2e-4)', async (name) => {
+  it.each(listZooArchs())('exports %s; onnxruntime matches the tfjs builder (1e-4; FBNetV3 2e-5 of the largest logit)', async (name) => {
     const r = await exportAndVerify(getZooArch(name), 1);
-    expect(r.maxAbsDiff).toBeLessThanOrEqual(tolerance(name));
+    expect(r.maxAbsDiff).toBeLessThanOrEqual(tolerance(name, r.maxAbsOutput));
   }, 60_000);
 
   it.each([
@@ -72,8 +76,8 @@ describe('exportOnnx', () => {
     );
   }, 120_000);
 
-  // Why FBNetV3 gets 2e-4: on such a random deep network the tfjs model disagrees with itself by about as
-  // much when only the backend changes (wasm XNNPACK vs cpu, same graph and weights): float32 rounding,
+  // Why FBNetV3 gets a relative bound: on such a random deep network the tfjs model disagrees with itself by
+  // about as much when only the backend changes (wasm vs cpu, same graph and weights): float32 rounding,
   // amplified through depth. The export cannot be held to less than that noise floor.
   it('FBNetV3-A: tfjs on wasm and on cpu differ by as much as onnxruntime and tfjs do', async () => {
     const arch = getZooArch('FBNetV3_A');

@@ -128,6 +128,64 @@ export function depthwiseBackpropInput(
 }
 
 /**
+ * Depthwise conv (channel multiplier 1) y[n,oy,ox,c] = sum over the taps of filter[ky,kx,c] * x[n,iy,ix,c]:
+ * the row sweeps of depthwiseBackpropInput with the roles turned around (each tap stays in a register while
+ * x's row is gathered into y's along the tap's valid stretch; no bounds tests inside, no indirection buffer).
+ */
+export function depthwiseForward(
+  x: usize, filter: usize, y: usize,
+  n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dwl: i32,
+): void {
+  memory.fill(y, 0, <usize>(n * ho * wo * c) << 2);
+  const c4 = c & ~3;
+  const rowBytes = <usize>c << 2;
+  const xStep = <usize>sw * rowBytes;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < ho; oy++) {
+      const yRow = y + <usize>((b * ho + oy) * wo) * rowBytes;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= h) continue;
+        const xRow = x + <usize>((b * h + iy) * w) * rowBytes;
+        for (let kx = 0; kx < kw; kx++) {
+          const lo = pl - kx * dwl;
+          const hi = w + pl - kx * dwl;
+          const oxa = lo <= 0 ? 0 : (lo + sw - 1) / sw;
+          const oxb = hi <= 0 ? 0 : min(wo, (hi + sw - 1) / sw);
+          if (oxa >= oxb) continue;
+          const fp = filter + <usize>(ky * kw + kx) * rowBytes;
+          const y0 = yRow + <usize>oxa * rowBytes;
+          const x0 = xRow + <usize>(oxa * sw - lo) * rowBytes;
+          const count = oxb - oxa;
+          let ch = 0;
+          for (; ch < c4; ch += 4) {
+            const o = <usize>ch << 2;
+            const f = v128.load(fp + o);
+            let yp = y0 + o, xp = x0 + o;
+            for (let i = 0; i < count; i++) {
+              v128.store(yp, f32x4.add(v128.load(yp), f32x4.mul(f, v128.load(xp))));
+              yp += rowBytes;
+              xp += xStep;
+            }
+          }
+          for (; ch < c; ch++) {
+            const o = <usize>ch << 2;
+            const f = load<f32>(fp + o);
+            let yp = y0 + o, xp = x0 + o;
+            for (let i = 0; i < count; i++) {
+              store<f32>(yp, load<f32>(yp) + f * load<f32>(xp));
+              yp += rowBytes;
+              xp += xStep;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * dW[ky,kx,ci,co] = sum over n,oy,ox of x[n,iy,ix,ci] * dy[n,oy,ox,co] (regular conv, filter HWIO).
  * Rank-1 updates vectorised over co; used for k x k convolutions (1x1 convs go through a matmul).
  */
@@ -433,53 +491,64 @@ export function globalAvgPoolBackward(dy: usize, dx: usize, n: i32, hw: i32, c: 
 // ---- register-tiled 1x1 convolution gradients ----
 
 /**
- * 1x1 stride-1 filter gradient dW[ci,co] = sum_p x[p,ci] dy[p,co], tiled 4 input x 8 output channels in
+ * 1x1 stride-1 filter gradient of a conv with `groups` groups (1: dense): dW[ci',co] = sum_p x[p, g*cin/groups + ci'] dy[p,co]
+ * for output channel co of group g, i.e. the `[cin / groups, cout]` filter of the grouped conv; with `masked`
+ * the `[cin, cout]` gradient of a dense filter used through the block-diagonal mask (row ci, zero off the
+ * diagonal blocks). The blocks off the diagonal are never computed. Tiled 4 input x 8 output channels in
  * registers over chunks of 256 pixels (the chunk stays in cache). Channel counts need not be multiples.
  */
-export function conv1x1BackpropFilter(x: usize, dy: usize, dW: usize, pixels: i32, cin: i32, cout: i32): void {
-  memory.fill(dW, 0, <usize>(cin * cout) << 2);
+export function conv1x1BackpropFilter(x: usize, dy: usize, dW: usize, pixels: i32, cin: i32, cout: i32, groups: i32, masked: i32): void {
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  memory.fill(dW, 0, <usize>((masked ? cin : cinG) * cout) << 2);
   const inRow = <usize>cin << 2;
   const outRow = <usize>cout << 2;
-  const ci4 = cin & ~3;
-  const co8 = cout & ~7;
   const CHUNK = 256;
   for (let p0 = 0; p0 < pixels; p0 += CHUNK) {
     const p1 = min(p0 + CHUNK, pixels);
-    for (let ci = 0; ci < ci4; ci += 4) {
-      for (let co = 0; co < co8; co += 8) {
-        const w0 = dW + <usize>ci * outRow + (<usize>co << 2);
-        let a00 = v128.load(w0), a01 = v128.load(w0 + 16);
-        let a10 = v128.load(w0 + outRow), a11 = v128.load(w0 + outRow + 16);
-        let a20 = v128.load(w0 + 2 * outRow), a21 = v128.load(w0 + 2 * outRow + 16);
-        let a30 = v128.load(w0 + 3 * outRow), a31 = v128.load(w0 + 3 * outRow + 16);
-        for (let p = p0; p < p1; p++) {
-          const xp = x + <usize>p * inRow + (<usize>ci << 2);
-          const gp = dy + <usize>p * outRow + (<usize>co << 2);
-          const g0 = v128.load(gp), g1 = v128.load(gp + 16);
-          const x0 = f32x4.splat(load<f32>(xp)), x1 = f32x4.splat(load<f32>(xp + 4));
-          const x2 = f32x4.splat(load<f32>(xp + 8)), x3 = f32x4.splat(load<f32>(xp + 12));
-          a00 = f32x4.add(a00, f32x4.mul(x0, g0)); a01 = f32x4.add(a01, f32x4.mul(x0, g1));
-          a10 = f32x4.add(a10, f32x4.mul(x1, g0)); a11 = f32x4.add(a11, f32x4.mul(x1, g1));
-          a20 = f32x4.add(a20, f32x4.mul(x2, g0)); a21 = f32x4.add(a21, f32x4.mul(x2, g1));
-          a30 = f32x4.add(a30, f32x4.mul(x3, g0)); a31 = f32x4.add(a31, f32x4.mul(x3, g1));
+    for (let g = 0; g < groups; g++) {
+      const ciA = g * cinG;
+      const rowA = masked ? 0 : ciA; // dW row of input channel ci: ci - rowA
+      const coA = g * coutG;
+      const coB = coA + coutG;
+      const ci4 = ciA + (cinG & ~3);
+      const co8 = coA + (coutG & ~7);
+      for (let ci = ciA; ci < ci4; ci += 4) {
+        for (let co = coA; co < co8; co += 8) {
+          const w0 = dW + <usize>(ci - rowA) * outRow + (<usize>co << 2);
+          let a00 = v128.load(w0), a01 = v128.load(w0 + 16);
+          let a10 = v128.load(w0 + outRow), a11 = v128.load(w0 + outRow + 16);
+          let a20 = v128.load(w0 + 2 * outRow), a21 = v128.load(w0 + 2 * outRow + 16);
+          let a30 = v128.load(w0 + 3 * outRow), a31 = v128.load(w0 + 3 * outRow + 16);
+          for (let p = p0; p < p1; p++) {
+            const xp = x + <usize>p * inRow + (<usize>ci << 2);
+            const gp = dy + <usize>p * outRow + (<usize>co << 2);
+            const g0 = v128.load(gp), g1 = v128.load(gp + 16);
+            const x0 = f32x4.splat(load<f32>(xp)), x1 = f32x4.splat(load<f32>(xp + 4));
+            const x2 = f32x4.splat(load<f32>(xp + 8)), x3 = f32x4.splat(load<f32>(xp + 12));
+            a00 = f32x4.add(a00, f32x4.mul(x0, g0)); a01 = f32x4.add(a01, f32x4.mul(x0, g1));
+            a10 = f32x4.add(a10, f32x4.mul(x1, g0)); a11 = f32x4.add(a11, f32x4.mul(x1, g1));
+            a20 = f32x4.add(a20, f32x4.mul(x2, g0)); a21 = f32x4.add(a21, f32x4.mul(x2, g1));
+            a30 = f32x4.add(a30, f32x4.mul(x3, g0)); a31 = f32x4.add(a31, f32x4.mul(x3, g1));
+          }
+          v128.store(w0, a00); v128.store(w0 + 16, a01);
+          v128.store(w0 + outRow, a10); v128.store(w0 + outRow + 16, a11);
+          v128.store(w0 + 2 * outRow, a20); v128.store(w0 + 2 * outRow + 16, a21);
+          v128.store(w0 + 3 * outRow, a30); v128.store(w0 + 3 * outRow + 16, a31);
         }
-        v128.store(w0, a00); v128.store(w0 + 16, a01);
-        v128.store(w0 + outRow, a10); v128.store(w0 + outRow + 16, a11);
-        v128.store(w0 + 2 * outRow, a20); v128.store(w0 + 2 * outRow + 16, a21);
-        v128.store(w0 + 3 * outRow, a30); v128.store(w0 + 3 * outRow + 16, a31);
       }
-    }
-    // Edges: remaining input channels (all outputs) and remaining outputs of the tiled inputs.
-    for (let p = p0; p < p1; p++) {
-      const xp = x + <usize>p * inRow;
-      const gp = dy + <usize>p * outRow;
-      for (let ci = 0; ci < cin; ci++) {
-        const xv = load<f32>(xp + (<usize>ci << 2));
-        const wrow = dW + <usize>ci * outRow;
-        const from = ci < ci4 ? co8 : 0;
-        for (let co = from; co < cout; co++) {
-          const o = <usize>co << 2;
-          store<f32>(wrow + o, load<f32>(wrow + o) + xv * load<f32>(gp + o));
+      // Edges: the group's remaining input channels (all its outputs) and remaining outputs of its tiled inputs.
+      for (let p = p0; p < p1; p++) {
+        const xp = x + <usize>p * inRow;
+        const gp = dy + <usize>p * outRow;
+        for (let ci = ciA; ci < ciA + cinG; ci++) {
+          const xv = load<f32>(xp + (<usize>ci << 2));
+          const wrow = dW + <usize>(ci - rowA) * outRow;
+          const from = ci < ci4 ? co8 : coA;
+          for (let co = from; co < coB; co++) {
+            const o = <usize>co << 2;
+            store<f32>(wrow + o, load<f32>(wrow + o) + xv * load<f32>(gp + o));
+          }
         }
       }
     }

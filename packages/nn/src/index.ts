@@ -4,7 +4,7 @@ export { activeBackend, initBackend } from './backend/initBackend';
 export type { BackendInfo, BackendName } from './backend/initBackend';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from './kernels/registerWasmTrainingKernels';
 export { fbnasKernelsFor, registerFbnasKernels } from './kernels/registerFbnasKernels';
-export { batchNormTrain, fusedActivation, globalAvgPool } from './ops/fusedOps';
+export { batchNormTrain, fusedActivation, globalAvgPool, groupedConv1x1 } from './ops/fusedOps';
 export * from './contract';
 export { buildModel } from './model/buildModel';
 export type { BuildModelOptions, NamedWeights, NnModel } from './model/buildModel';

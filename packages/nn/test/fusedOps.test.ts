@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { createRng } from '@fbnas/search-space';
-import { batchNormTrain, FBNAS_MOVING_AVERAGE, FBNAS_SGD_MOMENTUM, fusedActivation, globalAvgPool, initBackend, registerFbnasKernels, type FusedActivation } from '../src';
+import { batchNormTrain, FBNAS_GROUPED_CONV1X1_FILTER_GRAD, FBNAS_MOVING_AVERAGE, FBNAS_SGD_MOMENTUM, fusedActivation, globalAvgPool, groupedConv1x1, groupMask, initBackend, registerFbnasKernels, type FusedActivation } from '../src';
 
 // Oracle: the same function composed from stock tfjs ops, differentiated by tfjs autodiff on the cpu
 // backend with fbnas kernels out of the way. Tolerance 1e-4 * (1 + max |reference|).
@@ -117,6 +117,52 @@ describe('fused ops match stock tfjs composition (values and gradients)', () => 
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('groupedConv1x1 (grouped and masked filters) equals a conv with the block-diagonal filter, gradients included', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 10 }), fc.boolean(), async (s, groups, cinG, coutG, masked) => {
+        const [cin, cout] = [cinG * groups, coutG * groups];
+        const mask = groupMask(cin, cout, groups);
+        const x = { data: rand(s.n * s.h * s.w * cin, s.seed), shape: [s.n, s.h, s.w, cin] };
+        const w = { data: rand((masked ? cin : cinG) * cout, s.seed + 1), shape: [1, 1, masked ? cin : cinG, cout] };
+        const m = () => tf.tensor4d(mask, [1, 1, cin, cout]);
+        await compare(
+          (a, f) => groupedConv1x1(a as tf.Tensor4D, f as tf.Tensor4D, groups, masked ? m() : mask, masked),
+          (a, f) => tf.conv2d(a as tf.Tensor4D, tf.mul(masked ? f : tf.tile(f, [1, 1, groups, 1]), m()) as tf.Tensor4D, 1, 0),
+          [x, w],
+          s.seed,
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the grouped filter-gradient kernel leaves the off-diagonal blocks of a masked filter at zero and skips no input channel', async () => {
+    // 3 groups of 5 inputs (not a multiple of the 4-channel tile) and 9 outputs (8-wide tile plus an edge)
+    const [groups, cinG, coutG, pixels] = [3, 5, 9, 37];
+    const [cin, cout] = [cinG * groups, coutG * groups];
+    const mask = groupMask(cin, cout, groups);
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await tf.setBackend(backend);
+      const x = tf.tensor4d(rand(pixels * cin, 7), [1, 1, pixels, cin]);
+      const dy = tf.tensor4d(rand(pixels * cout, 8), [1, 1, pixels, cout]);
+      const dense = await tf.engine().runKernel(FBNAS_GROUPED_CONV1X1_FILTER_GRAD, { x, dy }, { groups, masked: true }) as tf.Tensor;
+      const grouped = await tf.engine().runKernel(FBNAS_GROUPED_CONV1X1_FILTER_GRAD, { x, dy }, { groups, masked: false }) as tf.Tensor;
+      const [d, g, xv, gv] = [await dense.data(), await grouped.data(), await x.data(), await dy.data()];
+      expect(dense.shape).toEqual([1, 1, cin, cout]);
+      expect(grouped.shape).toEqual([1, 1, cinG, cout]);
+      for (let ci = 0; ci < cin; ci++) {
+        for (let co = 0; co < cout; co++) {
+          let want = 0;
+          for (let p = 0; p < pixels; p++) want += xv[p * cin + ci] * gv[p * cout + co];
+          const inBlock = mask[ci * cout + co] === 1;
+          expect(Math.abs(d[ci * cout + co] - (inBlock ? want : 0))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want)));
+          if (inBlock) expect(Math.abs(g[(ci % cinG) * cout + co] - want)).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(want)));
+        }
+      }
+      tf.dispose([x, dy, dense, grouped]);
+    }
   });
 
   it('globalAvgPool', async () => {

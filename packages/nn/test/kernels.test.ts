@@ -61,7 +61,7 @@ const convCase = fc.record({
 describe('fbnas wasm training kernels match the cpu backend', () => {
   beforeAll(async () => {
     const info = await initBackend({ backend: 'wasm' });
-    expect(info.kernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Conv2DBackpropInput', 'Identity']));
+    expect(info.kernels).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Conv2DBackpropInput', 'Identity', 'DepthwiseConv2dNative']));
   });
 
   // With dilation 1 the wasm kernels must equal the cpu kernels element-wise. The cpu backprop kernels
@@ -97,6 +97,29 @@ describe('fbnas wasm training kernels match the cpu backend', () => {
         expectAdjoint(dy, await onBackend('cpu', forward(x, fProbe)), dW, fProbe);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('DepthwiseConv2dNative (row sweeps for 5x5 and larger windows, stock below; multiplier 1 and 2)', async () => {
+    const bigWindow = fc.record({
+      n: fc.integer({ min: 1, max: 3 }),
+      h: fc.integer({ min: 1, max: 14 }),
+      w: fc.integer({ min: 1, max: 14 }),
+      c: fc.integer({ min: 1, max: 13 }),
+      k: fc.constantFrom(3, 5, 7),
+      stride: fc.constantFrom(1, 2),
+      dilation: fc.constantFrom(1, 2),
+      pad: fc.constantFrom('same' as const, 'valid' as const, 0, 2, 3),
+      seed: fc.integer(),
+    }).filter((c) => (c.stride === 1 || c.dilation === 1) && [c.h, c.w].every((d) => d + 2 * (typeof c.pad === 'number' ? c.pad : 0) >= (c.k - 1) * c.dilation + 1));
+    await fc.assert(
+      fc.asyncProperty(bigWindow, fc.constantFrom(1, 1, 2), async (c, m) => {
+        const x = randomArray(c.n * c.h * c.w * c.c, c.seed);
+        const f = randomArray(c.k * c.k * c.c * m, c.seed + 1);
+        const forward = () => tf.depthwiseConv2d(tf.tensor4d(x, [c.n, c.h, c.w, c.c]), tf.tensor4d(f, [c.k, c.k, c.c, m]), c.stride, c.pad, 'NHWC', c.dilation);
+        expectClose(await onBackend('wasm', forward), await onBackend('cpu', forward));
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -22,7 +22,7 @@ export const conv2dBackpropFilterKernel: KernelConfig = {
     const pointwise = g.kernelHeight === 1 && g.kernelWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 && g.padTop === 0 && g.padLeft === 0;
     if (pointwise && g.outHeight === g.inHeight && g.outWidth === g.inWidth) {
       // 1x1 stride 1: dW = x^T dy over all pixels, register-tiled.
-      k.conv1x1BackpropFilter(heapOffset(be, x), heapOffset(be, dy), heapOffset(be, out), g.batch * g.inHeight * g.inWidth, g.inChannels, g.outChannels);
+      k.conv1x1BackpropFilter(heapOffset(be, x), heapOffset(be, dy), heapOffset(be, out), g.batch * g.inHeight * g.inWidth, g.inChannels, g.outChannels, 1, 0);
       return out;
     }
     k.conv2dBackpropFilter(

@@ -4,10 +4,15 @@ import { KERNELS_WASM_BASE64 } from './kernelsWasm.generated';
 export interface FbnasKernelExports {
   depthwiseBackpropFilter(x: number, dy: number, dW: number, ...dims: number[]): void;
   depthwiseBackpropInput(dy: number, filter: number, dx: number, ...dims: number[]): void;
+  depthwiseForward(x: number, filter: number, y: number, ...dims: number[]): void;
   depthwiseBackpropFilterMulti(x: number, dy: number, dW: number, ...dims: number[]): void;
   depthwiseBackpropInputMulti(dy: number, filter: number, dx: number, ...dims: number[]): void;
   conv2dBackpropFilter(x: number, dy: number, dW: number, ...dims: number[]): void;
-  conv1x1BackpropFilter(x: number, dy: number, dW: number, pixels: number, cin: number, cout: number): void;
+  /**
+   * `groups` > 1: the `[cin / groups, cout]` filter gradient of a grouped 1x1 conv, or with `masked` (1) the
+   * `[cin, cout]` one of a dense filter used through the block-diagonal mask; diagonal blocks only.
+   */
+  conv1x1BackpropFilter(x: number, dy: number, dW: number, pixels: number, cin: number, cout: number, groups: number, masked: number): void;
   /** `kind`: the activation applied after the normalisation (a `FUSED_ACTIVATION_CODES` value, -1 none). */
   bnTrainForward(x: number, gamma: number, beta: number, y: number, mean: number, invstd: number, pixels: number, c: number, eps: number, kind: number): void;
   bnTrainBackward(dy: number, x: number, mean: number, invstd: number, gamma: number, beta: number, dx: number, dgamma: number, dbeta: number, pixels: number, c: number, kind: number): void;

@@ -6,6 +6,7 @@ import {
   FBNAS_BATCH_NORM_TRAIN_GRAD,
   FBNAS_GLOBAL_AVG_POOL,
   FBNAS_GLOBAL_AVG_POOL_GRAD,
+  FBNAS_GROUPED_CONV1X1_FILTER_GRAD,
   FBNAS_MOVING_AVERAGE,
   FBNAS_SGD_MOMENTUM,
 } from '../contract';
@@ -167,6 +168,31 @@ export const FUSED_CPU_KERNELS: KernelConfig[] = [
         wOut[i] = f(w[i] - f(bOut[i] * lr));
       }
       return [be.makeTensorInfo([...t.w.shape], 'float32', wOut), be.makeTensorInfo([...t.w.shape], 'float32', bOut)];
+    },
+  },
+  {
+    kernelName: FBNAS_GROUPED_CONV1X1_FILTER_GRAD,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as CpuBackendLike;
+      const t = inputs as Record<'x' | 'dy', TensorInfo>;
+      const [x, dy] = [vals(be, t.x), vals(be, t.dy)];
+      const { groups, masked } = attrs as { groups: number; masked: boolean };
+      const cin = t.x.shape[3];
+      const cout = t.dy.shape[3];
+      const [cinG, coutG] = [cin / groups, cout / groups];
+      const rows = masked ? cin : cinG;
+      const acc = new Float64Array(rows * cout);
+      const pixels = x.length / cin;
+      for (let p = 0; p < pixels; p++) {
+        for (let co = 0; co < cout; co++) {
+          const g = Math.floor(co / coutG);
+          const d = dy[p * cout + co];
+          if (d === 0) continue;
+          for (let i = 0; i < cinG; i++) acc[((masked ? g * cinG : 0) + i) * cout + co] += x[p * cin + g * cinG + i] * d;
+        }
+      }
+      return be.makeTensorInfo([1, 1, rows, cout], 'float32', Float32Array.from(acc));
     },
   },
   {

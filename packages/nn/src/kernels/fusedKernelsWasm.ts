@@ -6,6 +6,7 @@ import {
   FBNAS_BATCH_NORM_TRAIN_GRAD,
   FBNAS_GLOBAL_AVG_POOL,
   FBNAS_GLOBAL_AVG_POOL_GRAD,
+  FBNAS_GROUPED_CONV1X1_FILTER_GRAD,
   FBNAS_MOVING_AVERAGE,
   FBNAS_SGD_MOMENTUM,
 } from '../contract';
@@ -107,6 +108,20 @@ export const FUSED_WASM_KERNELS: KernelConfig[] = [
       const dx = be.makeOutput([...shape], 'float32');
       fbnasKernelModule(heapMemory(be)).globalAvgPoolBackward(heapOffset(be, dy), heapOffset(be, dx), shape[0], shape[1] * shape[2], shape[3]);
       return dx;
+    },
+  },
+  {
+    kernelName: FBNAS_GROUPED_CONV1X1_FILTER_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }: Args) => {
+      const be = backend as WasmBackendLike;
+      const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+      const { groups, masked } = attrs as { groups: number; masked: boolean };
+      const [cin, cout] = [channels(x), channels(dy)];
+      const dW = be.makeOutput([1, 1, masked ? cin : cin / groups, cout], 'float32');
+      const pixels = util.sizeFromShape(x.shape) / cin;
+      fbnasKernelModule(heapMemory(be)).conv1x1BackpropFilter(heapOffset(be, x), heapOffset(be, dy), heapOffset(be, dW), pixels, cin, cout, groups, masked ? 1 : 0);
+      return dW;
     },
   },
   {

@@ -1,8 +1,9 @@
-import { Conv2DBackpropInput, getKernel, Identity, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
+import { Conv2DBackpropInput, DepthwiseConv2dNative, getKernel, Identity, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
 import { conv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel';
 import { conv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
 import { depthwiseBackpropFilterKernel } from './depthwiseBackpropFilterKernel';
 import { depthwiseBackpropInputKernel } from './depthwiseBackpropInputKernel';
+import { depthwiseForwardKernel } from './depthwiseForwardKernel';
 import { identityKernel } from './identityKernel';
 import { unsortedSegmentSumKernel } from './unsortedSegmentSumKernel';
 
@@ -14,12 +15,14 @@ export const WASM_TRAINING_KERNEL_NAMES = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
   'Identity',
+  'DepthwiseConv2dNative',
 ] as const;
 
 /** Stock wasm kernels that fbnas wraps: the wrapper's factory gets the stock function for the cases it leaves alone. */
 const WRAPPED: ReadonlyArray<readonly [string, (stock: KernelFunc) => KernelConfig]> = [
   [Conv2DBackpropInput, conv2dBackpropInputKernel],
   [Identity, identityKernel],
+  [DepthwiseConv2dNative, depthwiseForwardKernel],
 ];
 const stockKernels = new Map<string, KernelFunc>();
 let registered = false;
@@ -52,7 +55,7 @@ export function registerWasmTrainingKernels(): string[] {
   return added;
 }
 
-/** Undo {@link registerWasmTrainingKernels} (restores the stock `Conv2DBackpropInput` and `Identity`); for tests. */
+/** Undo {@link registerWasmTrainingKernels} (restores the stock `Conv2DBackpropInput`, `Identity` and `DepthwiseConv2dNative`); for tests. */
 export function unregisterWasmTrainingKernels(): void {
   if (!registered) return;
   for (const name of WASM_TRAINING_KERNEL_NAMES) if (getKernel(name, 'wasm')) unregisterKernel(name, 'wasm');

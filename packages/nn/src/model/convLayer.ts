@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvLayerSpec } from '@fbnas/search-space';
 import { FUSED_ACTIVATION_CODES, type FusedActivation } from '../contract';
+import { groupedConv1x1 } from '../ops/fusedOps';
 import { applyActivation } from './activation';
 import { batchNormLayer } from './batchNormLayer';
 import type { LayerFn } from './forwardContext';
@@ -54,6 +55,7 @@ export function convLayer(store: WeightStore, name: string, o: ConvLayerOptions)
     let y: tf.Tensor4D;
     if (depthwise) y = tf.depthwiseConv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');
     else if (o.groups === 1) y = tf.conv2d(x, w as tf.Tensor4D, o.stride, pad, 'NHWC', 1, 'floor');
+    else if (o.kernel === 1 && o.stride === 1 && pad === 0) y = groupedConv1x1(x, w as tf.Tensor4D, o.groups, mask as Float32Array);
     else y = tf.conv2d(x, blockDiagonal(w as tf.Tensor4D, o.groups, mask as Float32Array), o.stride, pad, 'NHWC', 1, 'floor');
     if (b) y = tf.add(y, b) as tf.Tensor4D;
     if (bn) y = bn(y, ctx);

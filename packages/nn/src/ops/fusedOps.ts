@@ -6,6 +6,7 @@ import {
   FBNAS_BATCH_NORM_TRAIN_GRAD,
   FBNAS_GLOBAL_AVG_POOL,
   FBNAS_GLOBAL_AVG_POOL_GRAD,
+  FBNAS_GROUPED_CONV1X1_FILTER_GRAD,
   FUSED_ACTIVATION_CODES,
   type FusedActivation,
 } from '../contract';
@@ -89,4 +90,40 @@ export function fusedActivation(x: tf.Tensor, activation: FusedActivation): tf.T
 export function globalAvgPool(x: tf.Tensor4D): tf.Tensor4D {
   if (hasKernel(FBNAS_GLOBAL_AVG_POOL)) return tf.engine().runKernel(FBNAS_GLOBAL_AVG_POOL, { x }, {}) as tf.Tensor4D;
   return tf.mean(x, [1, 2], true);
+}
+
+/**
+ * A grouped 1x1 stride-1 conv (NHWC), run as one dense conv with the block-diagonal filter (no copies of the
+ * activations into groups). `w` is the grouped conv's own filter `[1, 1, cin / groups, cout]`, or with
+ * `masked` a dense `[1, 1, cin, cout]` filter of which only the diagonal blocks are used (a shared
+ * superkernel's). `mask` is the `[cin, cout]` block mask (`groupMask`). Where the fbnas kernel is registered
+ * (wasm, cpu) the filter gradient covers the diagonal blocks only (1/groups of the dense gradient's work, no
+ * tile or mask ops on the tape); elsewhere stock ops.
+ */
+export function groupedConv1x1(x: tf.Tensor4D, w: tf.Tensor4D, groups: number, mask: tf.Tensor | Float32Array, masked = false): tf.Tensor4D {
+  const cin = x.shape[3];
+  const cout = w.shape[3];
+  const dense = (wi: tf.Tensor4D) => {
+    const m = mask instanceof Float32Array ? tf.tensor4d(mask, [1, 1, cin, cout]) : mask;
+    return tf.mul(masked ? wi : tf.tile(wi, [1, 1, groups, 1]), m) as tf.Tensor4D;
+  };
+  if (!hasKernel(FBNAS_GROUPED_CONV1X1_FILTER_GRAD)) return tf.conv2d(x, dense(w), 1, 0, 'NHWC');
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [xi, wi] = args as tf.Tensor4D[];
+    const save = args[2] as (t: tf.Tensor[]) => void;
+    const filter = dense(wi);
+    save([xi, filter]);
+    return {
+      value: tf.conv2d(xi, filter, 1, 0, 'NHWC'),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [sx, sf] = saved as tf.Tensor4D[];
+        const g = dy as tf.Tensor4D;
+        return [
+          tf.conv2d(g, tf.transpose(sf, [0, 1, 3, 2]) as tf.Tensor4D, 1, 0, 'NHWC'),
+          tf.engine().runKernel(FBNAS_GROUPED_CONV1X1_FILTER_GRAD, { x: sx, dy: g }, { groups, masked }) as tf.Tensor,
+        ];
+      },
+    };
+  });
+  return op(x, w) as tf.Tensor4D;
 }
