@@ -4,6 +4,6 @@ export { FBNAS_VERSION, ONNX_INPUT_NAME, ONNX_IR_VERSION, ONNX_META_ARCH, ONNX_M
 export { exportBlockOnnx, exportOnnx, readOnnxMetadata } from './exportOnnx';
 export type { ExportOnnxOptions } from './exportOnnx';
 export { verifyOnnx } from './verifyOnnx';
-export type { VerifyResult } from './verifyOnnx';
+export type { VerifyOptions, VerifyResult } from './verifyOnnx';
 export { namedWeightSource, randomWeightSource } from './weightSource';
 export type { WeightSource } from './weightSource';

@@ -117,6 +117,27 @@ describe('exportOnnx', () => {
     await session.release();
   }, 60_000);
 
+  it('verifyOnnx: ok means max |diff| <= atol + rtol * max |output|; a wrong export fails; bad tolerances are refused', async () => {
+    const arch = fbnet28Space().toArch([0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3]);
+    const model = await calibratedModel(arch, 4);
+    const bytes = exportOnnx(arch, { weights: await model.exportWeights() });
+    const r = await verifyOnnx(bytes, model, { seed: 2 });
+    expect(r.maxAbsDiff).toBeGreaterThan(0);
+    expect(r.ok).toBe(true);
+    expect(r.maxRelDiff).toBeCloseTo(r.maxAbsDiff / r.maxAbsOutput, 12);
+    const okWith = async (atol: number, rtol: number) => (await verifyOnnx(bytes, model, { seed: 2, atol, rtol })).ok;
+    expect(await okWith(r.maxAbsDiff, 0)).toBe(true);
+    expect(await okWith(r.maxAbsDiff * 0.99, 0)).toBe(false);
+    expect(await okWith(0, r.maxRelDiff * 1.01)).toBe(true);
+    expect(await okWith(0, r.maxRelDiff * 0.99)).toBe(false);
+    // the same architecture with other random weights is far off under the default tolerances
+    const other = await verifyOnnx(exportOnnx(arch, { seed: 9 }), model, { seed: 2 });
+    expect(other.ok).toBe(false);
+    await expect(verifyOnnx(bytes, model, { rtol: -1 })).rejects.toThrow(/fbnas\.verifyOnnx: options\.rtol must be a finite number >= 0, got -1/);
+    await expect(verifyOnnx(bytes, model, { atol: Number.NaN })).rejects.toThrow(/options\.atol must be a finite number >= 0, got NaN/);
+    model.dispose();
+  }, 60_000);
+
   it('exports single blocks for latency measurement', async () => {
     const block = fbnet28Space().candidateBlock(3, 5); // k5_e1_g2 at 28x28
     const bytes = exportBlockOnnx(block, { height: 28, width: 28, channels: 16 }, { rules: fbnet28Space().config.rules });

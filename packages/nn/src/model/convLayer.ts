@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ConvLayerSpec } from '@fbnas/search-space';
 import { FUSED_ACTIVATION_CODES, type FusedActivation } from '../contract';
-import { groupedConv1x1 } from '../ops/fusedOps';
+import { blockDiagonal, groupedConv1x1 } from '../ops/fusedOps';
 import { applyActivation } from './activation';
 import { batchNormLayer } from './batchNormLayer';
 import type { LayerFn } from './forwardContext';
@@ -12,18 +12,6 @@ export interface ConvLayerOptions extends ConvLayerSpec {
   inChannels: number;
   /** Initialise the BN scale to zero (last BN of residual blocks). */
   zeroGamma?: boolean;
-}
-
-/**
- * The dense HWIO filter equal to a grouped one ([k, k, in/g, out] -> [k, k, in, out], zero off the
- * diagonal blocks): the filter tiled g times along its input axis, times the 0/1 block mask (broadcast over
- * the kernel window). One conv with it replaces splitting the activations into groups and concatenating
- * them back (g times the multiply-adds of that conv, but no copies of the large activation tensors); two ops,
- * so the gradient tape stays short.
- */
-function blockDiagonal(w: tf.Tensor4D, groups: number, mask: Float32Array): tf.Tensor4D {
-  const [, , cinG, cout] = w.shape;
-  return tf.mul(tf.tile(w, [1, 1, groups, 1]), tf.tensor4d(mask, [1, 1, cinG * groups, cout]));
 }
 
 /** The `[rows, cols]` 0/1 mask of a grouped 1x1 filter: row r feeds column c when both are in the same one of `groups` groups. */

@@ -93,6 +93,18 @@ export function globalAvgPool(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
+ * The dense HWIO filter equal to a grouped one ([k, k, in/g, out] -> [k, k, in, out], zero off the
+ * diagonal blocks): the filter tiled g times along its input axis, times the 0/1 block mask (broadcast over
+ * the kernel window). One conv with it replaces splitting the activations into groups and concatenating
+ * them back (g times the multiply-adds of that conv, but no copies of the large activation tensors); two ops,
+ * so the gradient tape stays short.
+ */
+export function blockDiagonal(w: tf.Tensor4D, groups: number, mask: tf.Tensor | Float32Array): tf.Tensor4D {
+  const [, , cinG, cout] = w.shape;
+  return tf.mul(tf.tile(w, [1, 1, groups, 1]), mask instanceof Float32Array ? tf.tensor4d(mask, [1, 1, cinG * groups, cout]) : mask) as tf.Tensor4D;
+}
+
+/**
  * A grouped 1x1 stride-1 conv (NHWC), run as one dense conv with the block-diagonal filter (no copies of the
  * activations into groups). `w` is the grouped conv's own filter `[1, 1, cin / groups, cout]`, or with
  * `masked` a dense `[1, 1, cin, cout]` filter of which only the diagonal blocks are used (a shared
@@ -101,12 +113,8 @@ export function globalAvgPool(x: tf.Tensor4D): tf.Tensor4D {
  * tile or mask ops on the tape); elsewhere stock ops.
  */
 export function groupedConv1x1(x: tf.Tensor4D, w: tf.Tensor4D, groups: number, mask: tf.Tensor | Float32Array, masked = false): tf.Tensor4D {
-  const cin = x.shape[3];
-  const cout = w.shape[3];
-  const dense = (wi: tf.Tensor4D) => {
-    const m = mask instanceof Float32Array ? tf.tensor4d(mask, [1, 1, cin, cout]) : mask;
-    return tf.mul(masked ? wi : tf.tile(wi, [1, 1, groups, 1]), m) as tf.Tensor4D;
-  };
+  const dense = (wi: tf.Tensor4D) =>
+    masked ? (tf.mul(wi, mask instanceof Float32Array ? tf.tensor4d(mask, wi.shape) : mask) as tf.Tensor4D) : blockDiagonal(wi, groups, mask);
   if (!hasKernel(FBNAS_GROUPED_CONV1X1_FILTER_GRAD)) return tf.conv2d(x, dense(w), 1, 0, 'NHWC');
   const op = tf.customGrad((...args: unknown[]) => {
     const [xi, wi] = args as tf.Tensor4D[];
