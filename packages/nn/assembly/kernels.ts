@@ -70,26 +70,33 @@ export function depthwiseBackpropFilter(
 }
 
 /**
- * dx[n,iy,ix,c] = sum over the outputs that read it of filter[ky,kx,c] * dy[n,oy,ox,c]. Row sweeps: for each
- * output row, filter tap and group of 4 channels, the tap stays in a register while dy's row is scattered
- * into dx along the tap's valid stretch (no bounds tests inside).
+ * The row sweeps shared by the depthwise forward conv and its input gradient (channel multiplier 1): for
+ * each output row, filter tap and group of 4 channels, the tap stays in a register along the tap's valid
+ * stretch of the row (no bounds tests inside, no indirection buffer). `toInput` 0: the input-side tensor
+ * `inSide` [n,h,w,c] is gathered into the output-side `outSide` [n,ho,wo,c] (forward, y from x);
+ * 1: `outSide` is scattered into `inSide` (input gradient, dx from dy). The destination is zeroed first.
+ * Inlined into both callers, so each gets its own loops with the direction folded in.
  */
-export function depthwiseBackpropInput(
-  dy: usize, filter: usize, dx: usize,
+@inline
+function depthwiseRowSweeps(
+  inSide: usize, filter: usize, outSide: usize, toInput: bool,
   n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dwl: i32,
 ): void {
-  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+  if (toInput) memory.fill(inSide, 0, <usize>(n * h * w * c) << 2);
+  else memory.fill(outSide, 0, <usize>(n * ho * wo * c) << 2);
   const c4 = c & ~3;
   const rowBytes = <usize>c << 2;
   const xStep = <usize>sw * rowBytes;
+  const dstStep = toInput ? xStep : rowBytes;
+  const srcStep = toInput ? rowBytes : xStep;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < ho; oy++) {
-      const dyRow = dy + <usize>((b * ho + oy) * wo) * rowBytes;
+      const oRow = outSide + <usize>((b * ho + oy) * wo) * rowBytes;
       for (let ky = 0; ky < kh; ky++) {
         const iy = oy * sh - pt + ky * dh;
         if (iy < 0 || iy >= h) continue;
-        const xRow = dx + <usize>((b * h + iy) * w) * rowBytes;
+        const iRow = inSide + <usize>((b * h + iy) * w) * rowBytes;
         for (let kx = 0; kx < kw; kx++) {
           const lo = pl - kx * dwl;
           const hi = w + pl - kx * dwl;
@@ -97,28 +104,30 @@ export function depthwiseBackpropInput(
           const oxb = hi <= 0 ? 0 : min(wo, (hi + sw - 1) / sw);
           if (oxa >= oxb) continue;
           const fp = filter + <usize>(ky * kw + kx) * rowBytes;
-          const dy0 = dyRow + <usize>oxa * rowBytes;
-          const x0 = xRow + <usize>(oxa * sw - lo) * rowBytes;
+          const o0 = oRow + <usize>oxa * rowBytes;
+          const i0 = iRow + <usize>(oxa * sw - lo) * rowBytes;
+          const dst0 = toInput ? i0 : o0;
+          const src0 = toInput ? o0 : i0;
           const count = oxb - oxa;
           let ch = 0;
           for (; ch < c4; ch += 4) {
             const o = <usize>ch << 2;
             const f = v128.load(fp + o);
-            let dp = dy0 + o, xp = x0 + o;
+            let dp = dst0 + o, sp = src0 + o;
             for (let i = 0; i < count; i++) {
-              v128.store(xp, f32x4.add(v128.load(xp), f32x4.mul(f, v128.load(dp))));
-              dp += rowBytes;
-              xp += xStep;
+              v128.store(dp, f32x4.add(v128.load(dp), f32x4.mul(f, v128.load(sp))));
+              dp += dstStep;
+              sp += srcStep;
             }
           }
           for (; ch < c; ch++) {
             const o = <usize>ch << 2;
             const f = load<f32>(fp + o);
-            let dp = dy0 + o, xp = x0 + o;
+            let dp = dst0 + o, sp = src0 + o;
             for (let i = 0; i < count; i++) {
-              store<f32>(xp, load<f32>(xp) + f * load<f32>(dp));
-              dp += rowBytes;
-              xp += xStep;
+              store<f32>(dp, load<f32>(dp) + f * load<f32>(sp));
+              dp += dstStep;
+              sp += srcStep;
             }
           }
         }
@@ -127,62 +136,22 @@ export function depthwiseBackpropInput(
   }
 }
 
-/**
- * Depthwise conv (channel multiplier 1) y[n,oy,ox,c] = sum over the taps of filter[ky,kx,c] * x[n,iy,ix,c]:
- * the row sweeps of depthwiseBackpropInput with the roles turned around (each tap stays in a register while
- * x's row is gathered into y's along the tap's valid stretch; no bounds tests inside, no indirection buffer).
- */
+/** dx[n,iy,ix,c] = sum over the outputs that read it of filter[ky,kx,c] * dy[n,oy,ox,c] (row sweeps scattering dy into dx). */
+export function depthwiseBackpropInput(
+  dy: usize, filter: usize, dx: usize,
+  n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dwl: i32,
+): void {
+  depthwiseRowSweeps(dx, filter, dy, true, n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl, dh, dwl);
+}
+
+/** Depthwise conv y[n,oy,ox,c] = sum over the taps of filter[ky,kx,c] * x[n,iy,ix,c] (row sweeps gathering x into y). */
 export function depthwiseForward(
   x: usize, filter: usize, y: usize,
   n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dwl: i32,
 ): void {
-  memory.fill(y, 0, <usize>(n * ho * wo * c) << 2);
-  const c4 = c & ~3;
-  const rowBytes = <usize>c << 2;
-  const xStep = <usize>sw * rowBytes;
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < ho; oy++) {
-      const yRow = y + <usize>((b * ho + oy) * wo) * rowBytes;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - pt + ky * dh;
-        if (iy < 0 || iy >= h) continue;
-        const xRow = x + <usize>((b * h + iy) * w) * rowBytes;
-        for (let kx = 0; kx < kw; kx++) {
-          const lo = pl - kx * dwl;
-          const hi = w + pl - kx * dwl;
-          const oxa = lo <= 0 ? 0 : (lo + sw - 1) / sw;
-          const oxb = hi <= 0 ? 0 : min(wo, (hi + sw - 1) / sw);
-          if (oxa >= oxb) continue;
-          const fp = filter + <usize>(ky * kw + kx) * rowBytes;
-          const y0 = yRow + <usize>oxa * rowBytes;
-          const x0 = xRow + <usize>(oxa * sw - lo) * rowBytes;
-          const count = oxb - oxa;
-          let ch = 0;
-          for (; ch < c4; ch += 4) {
-            const o = <usize>ch << 2;
-            const f = v128.load(fp + o);
-            let yp = y0 + o, xp = x0 + o;
-            for (let i = 0; i < count; i++) {
-              v128.store(yp, f32x4.add(v128.load(yp), f32x4.mul(f, v128.load(xp))));
-              yp += rowBytes;
-              xp += xStep;
-            }
-          }
-          for (; ch < c; ch++) {
-            const o = <usize>ch << 2;
-            const f = load<f32>(fp + o);
-            let yp = y0 + o, xp = x0 + o;
-            for (let i = 0; i < count; i++) {
-              store<f32>(yp, load<f32>(yp) + f * load<f32>(xp));
-              yp += rowBytes;
-              xp += xStep;
-            }
-          }
-        }
-      }
-    }
-  }
+  depthwiseRowSweeps(x, filter, y, false, n, h, w, c, ho, wo, kh, kw, sh, sw, pt, pl, dh, dwl);
 }
 
 /**
