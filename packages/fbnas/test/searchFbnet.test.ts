@@ -119,6 +119,29 @@ describe('fbnas search fbnet', () => {
     expect(isPipelineError(err) && err.message).toBe('fbnas.searchFbnet: config.deploy "sample" needs config.samples >= 1, got 0');
   }, 300_000);
 
+  it('trains the final model on the training and validation splits together when asked', async () => {
+    const steps = async (finalTrainSplit: 'train' | 'train+val') => {
+      const events: Array<{ type: string; steps?: number }> = [];
+      // 30 images per class in each split; batch 100: 3 steps an epoch on train, 6 on train+val
+      const r = await searchFbnet({
+        ...tiny, outDir: join(dir, `split-${finalTrainSplit}`), cost: 'macs', finalTrainSplit,
+        train: { epochs: 1, batchSize: 100 }, onProgress: (e) => events.push(e),
+      });
+      const perEpoch = new Set(events.filter((e) => e.type === 'train-step').map((e) => e.steps));
+      return { r, perEpoch: [...perEpoch] };
+    };
+    const plain = await steps('train');
+    expect(plain.perEpoch).toEqual([3]);
+    expect(plain.r.valAccuracy).toBeGreaterThanOrEqual(0);
+    const merged = await steps('train+val');
+    expect(merged.perEpoch).toEqual([6]);
+    expect(merged.r.valAccuracy).toBeNull();
+    expect(merged.r.testImages).toBe(300); // the test split is untouched
+    expect(JSON.parse(readFileSync(join(dir, 'split-train+val', 'config.json'), 'utf8')).finalTrainSplit).toBe('train+val');
+    const err = await searchFbnet({ ...tiny, outDir: join(dir, 'z'), finalTrainSplit: 'val' as 'train' }).catch((e: unknown) => e);
+    expect(isPipelineError(err) && err.message).toBe('fbnas.searchFbnet: config is invalid: finalTrainSplit must be one of "train", "train+val", got "val"');
+  }, 300_000);
+
   it('refuses to resume a run directory written with another configuration', async () => {
     const out = join(dir, 'run');
     const err = await searchFbnet({ ...tiny, outDir: out, seed: 7, resume: true }).catch((e: unknown) => e);

@@ -10,7 +10,7 @@ export { buildModel } from './model/buildModel';
 export type { BuildModelOptions, NamedWeights, NnModel } from './model/buildModel';
 export { applyActivation } from './model/activation';
 export { channelShuffle } from './model/channelShuffle';
-export { createImageDataset, subsetDataset } from './data/dataset';
+export { concatDatasets, createImageDataset, subsetDataset } from './data/dataset';
 export type { ImageDataset, ImageDatasetInput } from './data/dataset';
 export { loadMnistFamily, TEST_PER_CLASS } from './data/loadMnistFamily';
 export type { LoadMnistOptions, MnistFamilyName, SplitName } from './data/loadMnistFamily';

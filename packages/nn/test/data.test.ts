@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { createRng } from '@fbnas/search-space';
-import { createImageDataset, epochOrder, isNnError, loadMnistFamily, makeBatch, TEST_PER_CLASS } from '../src';
+import { concatDatasets, createImageDataset, epochOrder, isNnError, loadMnistFamily, makeBatch, TEST_PER_CLASS } from '../src';
 
 describe('loadMnistFamily', () => {
   it('splits Fashion-MNIST 55,000 / 5,000 / 10,000 with the fixed test set and standardises with train statistics', () => {
@@ -48,6 +48,28 @@ describe('createImageDataset', () => {
     } catch (err) {
       expect(isNnError(err) && err.code).toBe('INVALID_ARGUMENT');
     }
+  });
+});
+
+describe('concatDatasets', () => {
+  it('puts the parts one after another and refuses parts of other shapes or class counts', () => {
+    const part = (name: string, labels: number[], numClasses = 3) =>
+      createImageDataset({ name, images: Float32Array.from({ length: labels.length * 4 }, (_, i) => labels[Math.floor(i / 4)] * 10 + (i % 4)), labels, height: 2, width: 2, channels: 1, numClasses });
+    const all = concatDatasets([part('a', [0, 1]), part('b', [2]), part('c', [])]);
+    expect(all).toMatchObject({ name: 'a+b+c', count: 3, height: 2, width: 2, channels: 1, numClasses: 3 });
+    expect(Array.from(all.labels)).toEqual([0, 1, 2]);
+    expect(Array.from(all.images)).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+    expect(() => concatDatasets([part('a', [0]), part('b', [1], 4)])).toThrow('fbnas.concatDatasets: parts[1] (b) has numClasses 4, parts[0] (a) has 3');
+    const tall = createImageDataset({ name: 't', images: new Float32Array(6), labels: [0], height: 3, width: 2, channels: 1, numClasses: 3 });
+    const err = (() => {
+      try {
+        return concatDatasets([part('a', [0]), tall]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isNnError(err) && err.code === 'SHAPE_MISMATCH' && err.message).toBe('fbnas.concatDatasets: parts[1] (t) has height 3, parts[0] (a) has 2');
+    expect(() => concatDatasets([])).toThrow('fbnas.concatDatasets: parts must hold at least one dataset, got none');
   });
 });
 

@@ -14,6 +14,7 @@ const augment: ObjectSchema = {
 
 const budgetMinutes = positive('Wall-clock budget of the run: the final training trains as many epochs as fit (train.epochs is the cap).');
 const expectation: ConfigSchema = { type: 'enum', values: ['relaxed', 'policy'], description: 'COST under the Gumbel-softmax weights (relaxed) or under P_theta (policy).' };
+const finalTrainSplit: ConfigSchema = { type: 'enum', values: ['train', 'train+val'], description: 'Images of the final training: the training split, or the training and validation splits together (no validation accuracy then).' };
 const dataset: ConfigSchema = { type: 'enum', values: ['fashion-mnist', 'mnist'], description: 'Dataset (fixed split: the last 1,000 images per class are the test set).' };
 
 /** Training settings (`trainModel` options without run control), shared by both pipelines. */
@@ -96,6 +97,7 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
     samples: int(0, 'Architectures drawn from P_theta besides the argmax.'),
     deploy: { type: 'enum', values: ['argmax', 'sample'], description: 'The derived architecture that is trained, exported and measured.' },
     train: TRAIN_SETTINGS_SCHEMA,
+    finalTrainSplit,
   },
 };
 
@@ -143,5 +145,6 @@ export const SEARCH_FBNETV3_CONFIG_SCHEMA: ObjectSchema = {
       properties: { populationSize: int(2), maxGenerations: int(1), epsilon: num(0), patience: int(1) },
     },
     train: TRAIN_SETTINGS_SCHEMA,
+    finalTrainSplit,
   },
 };

@@ -18,7 +18,7 @@ import { PipelineError } from './errors';
 import { SEARCH_FBNET_CONFIG_SCHEMA } from './schemas';
 import { writeRunReport } from './runReport';
 import { writeJsonAtomic, writeFileAtomic } from './runFiles';
-import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type PipelineRunConfig, type StageProgress } from './runStages';
+import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type FinalTrainSplit, type PipelineRunConfig, type StageProgress } from './runStages';
 
 export type { FbnetTrainSettings } from './runStages';
 
@@ -100,6 +100,7 @@ export const SEARCH_FBNET_DEFAULTS = {
   search: { mode: 'hard', epochs: 4, warmupEpochs: 1, maxStepsPerEpoch: 50, batchSize: 64, thetaLearningRate: 0.05 } satisfies FbnetSearchSettings,
   samples: 6,
   deploy: 'argmax' as 'argmax' | 'sample',
+  finalTrainSplit: 'train' as FinalTrainSplit,
   train: {
     epochs: 2, maxStepsPerEpoch: 125, batchSize: 64, optimizer: 'sgd', learningRate: 0.1, warmupEpochs: 0.2, weightDecay: 5e-5, labelSmoothing: 0.1,
     augment: { randomCrop: 2 },
@@ -142,7 +143,8 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, train: trainSettings };
+  const finalTrainSplit = config.finalTrainSplit ?? SEARCH_FBNET_DEFAULTS.finalTrainSplit;
+  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, train: trainSettings, finalTrainSplit };
   const run = new RunStages<SearchFbnetStage>('fbnas.searchFbnet', files.state, Object.values(files), resolved, config.resume === true, emit, [files.lut]);
   writeJsonAtomic(files.config, resolved);
   const { seconds } = run;
@@ -195,7 +197,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   const model = buildModel(arch, { seed, dropout: 0.1 });
   try {
     const done = await trainExportMeasure(run, {
-      model, arch, train: data.train, val: data.val, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
+      model, arch, train: data.train, val: data.val, finalTrainSplit, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
       budget: { minutes: config.budgetMinutes, startedAt: t0 },
     });

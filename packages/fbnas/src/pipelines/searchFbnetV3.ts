@@ -156,7 +156,7 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, constraints, deploy, recipe, cio, evolution, train };
+  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, constraints, deploy, recipe, cio, evolution, train, finalTrainSplit: config.finalTrainSplit ?? 'train' };
   const run = new RunStages<SearchFbnetV3Stage>(API, files.state, Object.values(files).filter((f) => f !== files.state), resolved, resume === true, emit);
   writeJsonAtomic(files.config, resolved);
   const seconds = run.seconds as SearchFbnetV3Result['seconds'];
@@ -269,7 +269,7 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
   const model = buildModel(arch, { seed, ...settingsOfRecipe.build });
   try {
     const done = await trainExportMeasure(run, {
-      model, arch, train: data.train, val: data.val, test: data.test, trainOptions: { ...train, ...settingsOfRecipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
+      model, arch, train: data.train, val: data.val, finalTrainSplit: resolved.finalTrainSplit, test: data.test, trainOptions: { ...train, ...settingsOfRecipe.train, epochs: train.epochs ?? 2, seed }, threads: 1, seed, signal, emit,
       files: { trainCheckpoint: files.trainCheckpoint, weights: files.weights, onnx: files.onnx },
       budget: { minutes: config.budgetMinutes, startedAt: t0 },
     });

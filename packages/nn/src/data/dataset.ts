@@ -67,3 +67,34 @@ export function subsetDataset(ds: ImageDataset, indices: ArrayLike<number>, name
   }
   return { ...ds, name, images, labels, count: indices.length };
 }
+
+/**
+ * The images of `parts` one after another as a new dataset (e.g. a training and a validation split trained on
+ * together). The parts must agree in image shape and class count, and must share one normalisation (the
+ * splits of one {@link loadMnistFamily} call do); the name is the parts' names joined by `+`.
+ * @example
+ * import { concatDatasets, loadMnistFamily } from '@fbnas/nn';
+ * const { train, val } = loadMnistFamily('fashion-mnist', { limitPerClass: 10 });
+ * const all = concatDatasets([train, val]); // 200 images
+ */
+export function concatDatasets(parts: readonly ImageDataset[]): ImageDataset {
+  const api = 'fbnas.concatDatasets';
+  if (parts.length === 0) throw new NnError('INVALID_ARGUMENT', api, 'parts must hold at least one dataset, got none');
+  const [first] = parts;
+  parts.forEach((p, i) => {
+    for (const key of ['height', 'width', 'channels', 'numClasses'] as const) {
+      if (p[key] !== first[key]) throw new NnError('SHAPE_MISMATCH', api, `parts[${i}] (${p.name}) has ${key} ${p[key]}, parts[0] (${first.name}) has ${first[key]}`);
+    }
+  });
+  const per = first.height * first.width * first.channels;
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const images = new Float32Array(count * per);
+  const labels = new Int32Array(count);
+  let at = 0;
+  for (const p of parts) {
+    images.set(p.images.subarray(0, p.count * per), at * per);
+    labels.set(p.labels.subarray(0, p.count), at);
+    at += p.count;
+  }
+  return { ...first, name: parts.map((p) => p.name).join('+'), images, labels, count };
+}
