@@ -20,7 +20,7 @@ import { writeRunReport } from './runReport';
 import { writeJsonAtomic, writeFileAtomic } from './runFiles';
 import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type FinalTrainSplit, type PipelineRunConfig, type StageProgress } from './runStages';
 
-export type { FbnetTrainSettings } from './runStages';
+export type { FbnetTrainSettings, FinalTrainSplit } from './runStages';
 
 /** Search settings of {@link searchFbnet}: `searchDnas` options without data and cost table. */
 export type FbnetSearchSettings = Omit<DnasOptions, 'train' | 'costTable' | 'checkpointPath' | 'resume' | 'onProgress' | 'signal' | 'keepSupernet' | 'seed'>;
