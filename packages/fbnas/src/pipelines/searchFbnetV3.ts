@@ -9,7 +9,7 @@ import { adaptiveGa } from '@fbnas/evolution';
 import { PipelineError } from './errors';
 import { SEARCH_FBNETV3_CONFIG_SCHEMA } from './schemas';
 import { writeFileAtomic, writeJsonAtomic } from './runFiles';
-import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type PipelineRunConfig, type StageProgress } from './runStages';
+import { checkPipelineConfig, RunStages, trainExportMeasure, type FbnetTrainSettings, type FinalTrainSplit, type PipelineRunConfig, type StageProgress } from './runStages';
 import { writeRunReport } from './runReport';
 
 /** Constrained iterative optimization settings of {@link searchFbnetV3} (FBNetV3 stage 1). */
@@ -116,6 +116,7 @@ export const SEARCH_FBNETV3_DEFAULTS = {
   cio: { poolSize: 400, fullEpochs: 3, iterations: 3, firstBatch: 6, batchSize: 4, correlationThreshold: 0.8, exploration: 0.25, limitPerClass: 200, trainBatchSize: 64, fitEpochs: 200, fineTuneEpochs: 20 } satisfies FbnetV3CioSettings,
   evolution: { populationSize: 64, maxGenerations: 40, epsilon: 1e-4, patience: 5 } satisfies Required<FbnetV3EvolutionSettings>,
   train: { epochs: 2, maxStepsPerEpoch: 125, batchSize: 64, warmupEpochs: 0.2, labelSmoothing: 0.1, augment: { randomCrop: 2 } } satisfies Partial<FbnetTrainSettings>,
+  finalTrainSplit: 'train' as FinalTrainSplit,
 };
 
 const API = 'fbnas.searchFbnetV3';
@@ -156,7 +157,7 @@ export async function searchFbnetV3(config: SearchFbnetV3Config): Promise<Search
     onnx: join(outDir, 'model.onnx'),
     metrics: join(outDir, 'metrics.json'),
   };
-  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, constraints, deploy, recipe, cio, evolution, train, finalTrainSplit: config.finalTrainSplit ?? 'train' };
+  const resolved = { pipeline: 'fbnetv3', dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, constraints, deploy, recipe, cio, evolution, train, finalTrainSplit: config.finalTrainSplit ?? D.finalTrainSplit };
   const run = new RunStages<SearchFbnetV3Stage>(API, files.state, Object.values(files).filter((f) => f !== files.state), resolved, resume === true, emit);
   writeJsonAtomic(files.config, resolved);
   const seconds = run.seconds as SearchFbnetV3Result['seconds'];
