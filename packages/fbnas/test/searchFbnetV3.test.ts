@@ -78,6 +78,21 @@ describe('fbnas search fbnetv3', () => {
     expect(r.testAccuracy).toBe(first.testAccuracy);
   }, 300_000);
 
+  it('trains the deployed member on the training and validation splits together when asked', async () => {
+    // 30 images per class in each split; batch 100 without a step cap: 3 steps an epoch on train, 6 on train+val
+    const steps = new Set<number>();
+    const r = await searchFbnetV3({
+      ...tiny, outDir: join(dir, 'train+val'), finalTrainSplit: 'train+val', train: { epochs: 1, batchSize: 100 },
+      onProgress: (e) => e.type === 'train-step' && steps.add(e.steps),
+    });
+    expect([...steps]).toEqual([6]);
+    expect(r.trainSteps).toBe(6);
+    expect(r.valAccuracy).toBeNull();
+    expect(r.testImages).toBe(300); // the test split is untouched
+    expect(r.deployed.genome).toEqual(first.deployed.genome); // the search itself does not see the option
+    expect(JSON.parse(readFileSync(join(dir, 'train+val', 'config.json'), 'utf8')).finalTrainSplit).toBe('train+val');
+  }, 300_000);
+
   it('writes an FBNetV3 report whose plots headless Chromium draws', async () => {
     const r = await run('report', join(dir, 'run'), '--json');
     expect(r.code).toBe(0);
@@ -102,6 +117,8 @@ describe('fbnas search fbnetv3', () => {
     expect((await run('search', 'fbnetv3', '--out', join(dir, 'x'), '--constraints', '3,-1')).err).toMatch(/--constraints must be comma-separated positive numbers, got "3,-1"/);
     const deploy = await searchFbnetV3({ ...tiny, outDir: join(dir, 'x'), deploy: 2 }).catch((e: unknown) => e);
     expect(isPipelineError(deploy) && deploy.message).toMatch(/config\.deploy must index config\.constraints \(0\.\.1\), got 2/);
+    const split = await searchFbnetV3({ ...tiny, outDir: join(dir, 'x'), finalTrainSplit: 'val' as 'train' }).catch((e: unknown) => e);
+    expect(isPipelineError(split) && split.message).toBe('fbnas.searchFbnetV3: config is invalid: finalTrainSplit must be one of "train", "train+val", got "val"');
     const other = await searchFbnetV3({ ...tiny, outDir: join(dir, 'run'), seed: 5, resume: true }).catch((e: unknown) => e);
     expect(isPipelineError(other) && other.code).toBe('MISMATCH');
     expect(existsSync(join(dir, 'x'))).toBe(false);
