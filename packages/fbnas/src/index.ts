@@ -8,7 +8,7 @@ export * from '@fbnas/evolution';
 export * from '@fbnas/predictor';
 // End-to-end pipelines.
 export { searchFbnet, SEARCH_FBNET_DEFAULTS } from './pipelines/searchFbnet';
-export type { FbnetSearchSettings, FbnetTrainSettings, FinalTrainSplit, SearchFbnetConfig, SearchFbnetProgress, SearchFbnetResult, SearchFbnetStage } from './pipelines/searchFbnet';
+export type { FbnetModelSettings, FbnetSearchSettings, FbnetTrainSettings, FinalTrainSplit, SearchFbnetConfig, SearchFbnetProgress, SearchFbnetResult, SearchFbnetStage } from './pipelines/searchFbnet';
 export { PipelineError, isPipelineError } from './pipelines/errors';
 export { renderRunReport, runReportData, writeRunReport } from './pipelines/runReport';
 export type { PipelineErrorCode } from './pipelines/errors';

@@ -23,6 +23,7 @@ const validConfig = fc.record(
       },
       { requiredKeys: [] },
     ),
+    model: fc.record({ dropout: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), zeroInitResidualGamma: fc.boolean() }, { requiredKeys: [] }),
     train: fc.record({ epochs: fc.integer({ min: 1, max: 50 }), optimizer: fc.constantFrom('sgd', 'adam', 'rmsprop'), augment: fc.record({ randomCrop: fc.nat(4), flip: fc.boolean() }) }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },
@@ -48,6 +49,7 @@ describe('configuration files', () => {
       ['search.epochs', 0, /^search\.epochs must be an integer >= 1, got 0/],
       ['search.weightShare', 1.5, /^search\.weightShare must be a finite number > 0 and <= 1, got 1\.5/],
       ['search.costLoss.kind', 'latency', /^search\.costLoss\.kind must be one of "fbnet", "target", got "latency"/],
+      ['model.dropout', 1, /^model\.dropout must be a finite number >= 0 and < 1, got 1/],
       ['train.optimizer', 'lamb', /^train\.optimizer must be one of "sgd", "adam", "rmsprop"/],
       ['train.augment.flip', 'yes', /^train\.augment\.flip must be a boolean, got "yes"/],
       ['train.epochz', 3, /^train\.epochz is not a known option \(known here: epochs, /],
@@ -108,5 +110,8 @@ describe('configuration files', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual(Object.keys(SEARCH_FBNET_CONFIG_SCHEMA.properties));
     expect(schema.properties.search.properties?.costLoss).toMatchObject({ oneOf: [{ properties: { kind: { const: 'fbnet' } } }, { required: ['kind', 'target'] }] });
+    // bounds: inclusive and exclusive
+    expect(schema.properties.model.properties?.dropout).toMatchObject({ type: 'number', minimum: 0, exclusiveMaximum: 1 });
+    expect(schema.properties.train.properties?.ema).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
   });
 });

@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fbnet28Space, parseArch } from '@fbnas/search-space';
+import { archStats, fbnet28Space, parseArch } from '@fbnas/search-space';
 import { sampleArchitectures } from '@fbnas/dnas';
 import { loadLatencyLut } from '@fbnas/latency-model';
+import { readCheckpoint } from '@fbnas/nn';
 import { readOnnxMetadata } from '@fbnas/export-onnx';
 import { stringify as stringifyYaml } from 'yaml';
 import { run } from './cliHarness';
@@ -140,6 +141,30 @@ describe('fbnas search fbnet', () => {
     expect(JSON.parse(readFileSync(join(dir, 'split-train+val', 'config.json'), 'utf8')).finalTrainSplit).toBe('train+val');
     const err = await searchFbnet({ ...tiny, outDir: join(dir, 'z'), finalTrainSplit: 'val' as 'train' }).catch((e: unknown) => e);
     expect(isPipelineError(err) && err.message).toBe('fbnas.searchFbnet: config is invalid: finalTrainSplit must be one of "train", "train+val", got "val"');
+  }, 300_000);
+
+  it('builds the trained network with the model options it is given', async () => {
+    // one step at a negligible learning rate: the trained weights are still the initial ones
+    const gammas = async (name: string, model?: { dropout?: number; zeroInitResidualGamma?: boolean }) => {
+      await searchFbnet({ ...tiny, outDir: join(dir, name), cost: 'macs', model, train: { epochs: 1, maxStepsPerEpoch: 1, batchSize: 32, learningRate: 1e-9 } });
+      const w = readCheckpoint(join(dir, name, 'weights.ckpt')).groups.weights;
+      return Object.keys(w).filter((k) => k.endsWith('.gamma')).map((k) => Math.max(...Array.from(w[k].data, Math.abs)));
+    };
+    const plain = await gammas('model-default');
+    const zeroed = await gammas('model-zero', { dropout: 0, zeroInitResidualGamma: true });
+    expect(plain.length).toBe(zeroed.length);
+    // the last BN of every residual block starts at 0, and only those
+    const arch = parseArch(readFileSync(join(dir, 'model-zero', 'arch.json'), 'utf8'));
+    const layers = archStats(arch).layers;
+    const residual = arch.blocks.filter((b, i) => b.op === 'ir' && b.stride === 1 && layers[i].input.channels === b.channels).length;
+    expect(residual).toBeGreaterThan(0);
+    expect(zeroed.filter((g) => g < 1e-6)).toHaveLength(residual);
+    expect(zeroed.filter((g) => Math.abs(g - 1) < 1e-6)).toHaveLength(zeroed.length - residual);
+    expect(plain.every((g) => Math.abs(g - 1) < 1e-6)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'model-zero', 'config.json'), 'utf8')).model).toEqual({ dropout: 0, zeroInitResidualGamma: true });
+    expect(JSON.parse(readFileSync(join(dir, 'model-default', 'config.json'), 'utf8')).model).toEqual({ dropout: 0.1, zeroInitResidualGamma: false });
+    const err = await searchFbnet({ ...tiny, outDir: join(dir, 'z'), model: { dropout: 1 } }).catch((e: unknown) => e);
+    expect(isPipelineError(err) && err.message).toBe('fbnas.searchFbnet: config is invalid: model.dropout must be a finite number >= 0 and < 1, got 1');
   }, 300_000);
 
   it('refuses to resume a run directory written with another configuration', async () => {

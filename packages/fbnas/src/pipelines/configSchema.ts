@@ -7,7 +7,7 @@ import { PipelineError } from './errors';
  */
 export type ConfigSchema =
   | { type: 'integer'; min?: number; max?: number; description?: string }
-  | { type: 'number'; min?: number; max?: number; exclusiveMin?: boolean; description?: string }
+  | { type: 'number'; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; description?: string }
   | { type: 'boolean'; description?: string }
   | { type: 'string'; description?: string }
   | { type: 'enum'; values: readonly (string | number | boolean)[]; description?: string }
@@ -25,11 +25,11 @@ function check(schema: ConfigSchema, value: unknown, path: string, errors: strin
     case 'integer':
     case 'number': {
       const ok = typeof value === 'number' && Number.isFinite(value) && (schema.type === 'number' || Number.isInteger(value));
-      const bounds = [schema.min !== undefined ? `${'exclusiveMin' in schema && schema.exclusiveMin ? '>' : '>='} ${schema.min}` : '', schema.max !== undefined ? `<= ${schema.max}` : ''].filter(Boolean).join(' and ');
+      const bounds = [schema.min !== undefined ? `${'exclusiveMin' in schema && schema.exclusiveMin ? '>' : '>='} ${schema.min}` : '', schema.max !== undefined ? `${'exclusiveMax' in schema && schema.exclusiveMax ? '<' : '<='} ${schema.max}` : ''].filter(Boolean).join(' and ');
       const inRange =
         ok &&
         (schema.min === undefined || ('exclusiveMin' in schema && schema.exclusiveMin ? (value as number) > schema.min : (value as number) >= schema.min)) &&
-        (schema.max === undefined || (value as number) <= schema.max);
+        (schema.max === undefined || ('exclusiveMax' in schema && schema.exclusiveMax ? (value as number) < schema.max : (value as number) <= schema.max));
       if (!inRange) errors.push(`${at} must be ${schema.type === 'integer' ? 'an integer' : 'a finite number'}${bounds ? ` ${bounds}` : ''}, got ${show(value)}`);
       return;
     }
@@ -136,7 +136,7 @@ export function toJsonSchema(schema: ConfigSchema, title?: string): Record<strin
           ...doc,
           type: s.type,
           ...(s.min !== undefined ? ('exclusiveMin' in s && s.exclusiveMin ? { exclusiveMinimum: s.min } : { minimum: s.min }) : {}),
-          ...(s.max !== undefined ? { maximum: s.max } : {}),
+          ...(s.max !== undefined ? ('exclusiveMax' in s && s.exclusiveMax ? { exclusiveMaximum: s.max } : { maximum: s.max }) : {}),
         };
       case 'boolean':
       case 'string':

@@ -96,6 +96,14 @@ export const SEARCH_FBNET_CONFIG_SCHEMA: ObjectSchema = {
     },
     samples: int(0, 'Architectures drawn from P_theta besides the argmax.'),
     deploy: { type: 'enum', values: ['argmax', 'sample'], description: 'The derived architecture that is trained, exported and measured.' },
+    model: {
+      type: 'object',
+      description: 'Build options of the trained network (buildModel).',
+      properties: {
+        dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true, description: 'Dropout before the classifier [0.1].' },
+        zeroInitResidualGamma: { type: 'boolean', description: 'Start the last BatchNorm scale of every residual block at 0 [false].' },
+      },
+    },
     train: TRAIN_SETTINGS_SCHEMA,
     finalTrainSplit,
   },

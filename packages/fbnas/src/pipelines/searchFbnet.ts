@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { archStats, fbnet28Space, serializeArch, type Arch, type Genome } from '@fbnas/search-space';
-import { buildModel, initBackend, loadMnistFamily, type MnistFamilyName } from '@fbnas/nn';
+import { buildModel, initBackend, loadMnistFamily, type BuildModelOptions, type MnistFamilyName } from '@fbnas/nn';
 import {
   buildOrtLatencyLut,
   costOfGenome,
@@ -47,7 +47,12 @@ export interface SearchFbnetConfig extends PipelineRunConfig<SearchFbnetProgress
    * expected cost.
    */
   deploy?: 'argmax' | 'sample';
+  /** Build options of the trained network: `dropout` before the classifier [0.1], `zeroInitResidualGamma` [false]. */
+  model?: FbnetModelSettings;
 }
+
+/** The `buildModel` options {@link searchFbnet} exposes for the trained network. */
+export type FbnetModelSettings = Pick<BuildModelOptions, 'dropout' | 'zeroInitResidualGamma'>;
 
 /** Progress of the pipeline: stage starts and ends, plus the stages' own progress. */
 export type SearchFbnetProgress =
@@ -100,6 +105,7 @@ export const SEARCH_FBNET_DEFAULTS = {
   search: { mode: 'hard', epochs: 4, warmupEpochs: 1, maxStepsPerEpoch: 50, batchSize: 64, thetaLearningRate: 0.05 } satisfies FbnetSearchSettings,
   samples: 6,
   deploy: 'argmax' as 'argmax' | 'sample',
+  model: { dropout: 0.1, zeroInitResidualGamma: false } satisfies FbnetModelSettings,
   finalTrainSplit: 'train' as FinalTrainSplit,
   train: {
     epochs: 2, maxStepsPerEpoch: 125, batchSize: 64, optimizer: 'sgd', learningRate: 0.1, warmupEpochs: 0.2, weightDecay: 5e-5, labelSmoothing: 0.1,
@@ -128,6 +134,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   const trainSettings: FbnetTrainSettings = { ...SEARCH_FBNET_DEFAULTS.train, ...config.train };
   const samples = config.samples ?? SEARCH_FBNET_DEFAULTS.samples;
   const deploy = config.deploy ?? SEARCH_FBNET_DEFAULTS.deploy;
+  const modelSettings: FbnetModelSettings = { ...SEARCH_FBNET_DEFAULTS.model, ...config.model };
   if (deploy === 'sample' && samples < 1) throw new PipelineError('INVALID_ARGUMENT', 'fbnas.searchFbnet', 'config.deploy "sample" needs config.samples >= 1, got 0');
   const emit = config.onProgress ?? (() => undefined);
   const files = {
@@ -144,7 +151,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
     metrics: join(outDir, 'metrics.json'),
   };
   const finalTrainSplit = config.finalTrainSplit ?? SEARCH_FBNET_DEFAULTS.finalTrainSplit;
-  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, train: trainSettings, finalTrainSplit };
+  const resolved = { dataset, seed, limitPerClass: config.limitPerClass ?? null, budgetMinutes: config.budgetMinutes ?? null, cost: costKind, lut: config.lut ?? {}, search, samples, deploy, model: modelSettings, train: trainSettings, finalTrainSplit };
   const run = new RunStages<SearchFbnetStage>('fbnas.searchFbnet', files.state, Object.values(files), resolved, config.resume === true, emit, [files.lut]);
   writeJsonAtomic(files.config, resolved);
   const { seconds } = run;
@@ -194,7 +201,7 @@ export async function searchFbnet(config: SearchFbnetConfig): Promise<SearchFbne
   const arch = { ...space.toArch(derived.genome), name: `fbnet-${dataset}-searched` };
 
   // 4-6. train from scratch, export (checked), measure
-  const model = buildModel(arch, { seed, dropout: 0.1 });
+  const model = buildModel(arch, { seed, ...modelSettings });
   try {
     const done = await trainExportMeasure(run, {
       model, arch, train: data.train, val: data.val, finalTrainSplit, test: data.test, trainOptions: { ...trainSettings, seed }, threads: config.lut?.threads ?? 1, seed, signal: config.signal, emit,
