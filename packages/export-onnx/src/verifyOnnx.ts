@@ -4,6 +4,13 @@ import { createRng } from '@fbnas/search-space';
 import type { NnModel } from '@fbnas/nn';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from './contract';
 import { OnnxExportError } from './errors';
+import { evaluateOnnxFloat64 } from './evaluateOnnxFloat64';
+
+function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
 
 /** Result of {@link verifyOnnx}. */
 export interface VerifyResult {
@@ -14,6 +21,11 @@ export interface VerifyResult {
   maxRelDiff: number;
   /** `maxAbsDiff <= atol + rtol * maxAbsOutput`. */
   ok: boolean;
+  /**
+   * With `exact: true`: how far each runtime is from the float64 evaluation of the exported graph
+   * ({@link evaluateOnnxFloat64}), max abs. Tells whose rounding a difference is.
+   */
+  exact?: { onnxruntimeMaxAbsDiff: number; tfjsMaxAbsDiff: number };
 }
 
 /** Options of {@link verifyOnnx}. */
@@ -32,6 +44,8 @@ export interface VerifyOptions {
    * with logits of 20-40 is above 1e-4 absolute. 0 makes the check absolute only.
    */
   rtol?: number;
+  /** Also evaluate the exported graph in float64 and report each runtime's distance from it (slow: plain JS loops). */
+  exact?: boolean;
 }
 
 /**
@@ -59,13 +73,15 @@ export async function verifyOnnx(bytes: Uint8Array, model: NnModel, options: Ver
     const out = await session.run({ [ONNX_INPUT_NAME]: new ort.Tensor('float32', (await nchw.data()) as Float32Array, nchw.shape) });
     const got = out[ONNX_OUTPUT_NAME].data as Float32Array;
     if (got.length !== want.length) throw new OnnxExportError('VERIFY_FAILED', api, `onnxruntime gave ${got.length} values, tfjs ${want.length}`);
-    let maxAbsDiff = 0;
     let maxAbsOutput = 0;
-    for (let i = 0; i < want.length; i++) {
-      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(got[i] - want[i]));
-      maxAbsOutput = Math.max(maxAbsOutput, Math.abs(want[i]));
+    for (let i = 0; i < want.length; i++) maxAbsOutput = Math.max(maxAbsOutput, Math.abs(want[i]));
+    const maxAbsDiff = maxAbsDifference(got, want);
+    const result: VerifyResult = { maxAbsDiff, maxAbsOutput, maxRelDiff: maxAbsOutput > 0 ? maxAbsDiff / maxAbsOutput : 0, ok: maxAbsDiff <= atol + rtol * maxAbsOutput };
+    if (options.exact) {
+      const reference = evaluateOnnxFloat64(bytes, { dims: nchw.shape, data: (await nchw.data()) as Float32Array }).data;
+      result.exact = { onnxruntimeMaxAbsDiff: maxAbsDifference(got, reference), tfjsMaxAbsDiff: maxAbsDifference(want, reference) };
     }
-    return { maxAbsDiff, maxAbsOutput, maxRelDiff: maxAbsOutput > 0 ? maxAbsDiff / maxAbsOutput : 0, ok: maxAbsDiff <= atol + rtol * maxAbsOutput };
+    return result;
   } finally {
     await session.release();
     tf.dispose([expected, nchw]);
