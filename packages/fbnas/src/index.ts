@@ -5,6 +5,7 @@ export * from '@fbnas/export-onnx';
 export * from '@fbnas/latency-model';
 export * from '@fbnas/dnas';
 export * from '@fbnas/evolution';
+export * from '@fbnas/multitask';
 export * from '@fbnas/predictor';
 // End-to-end pipelines.
 export { searchFbnet, SEARCH_FBNET_DEFAULTS } from './pipelines/searchFbnet';
@@ -16,5 +17,7 @@ export { configErrors, parseConfigText, toJsonSchema, validateConfig } from './p
 export type { ConfigSchema } from './pipelines/configSchema';
 export { SEARCH_FBNET_CONFIG_SCHEMA, SEARCH_FBNETV3_CONFIG_SCHEMA, TRAIN_SETTINGS_SCHEMA } from './pipelines/schemas';
 export { searchFbnetV3, SEARCH_FBNETV3_DEFAULTS } from './pipelines/searchFbnetV3';
+export { searchMultitaskRun } from './pipelines/searchMultitaskRun';
+export type { MultitaskRunTask, SearchMultitaskRunConfig, SearchMultitaskRunResult } from './pipelines/searchMultitaskRun';
 export type { FbnetV3CioSettings, FbnetV3EvolutionSettings, FbnetV3FamilyMember, SearchFbnetV3Config, SearchFbnetV3Progress, SearchFbnetV3Result, SearchFbnetV3Stage } from './pipelines/searchFbnetV3';
 export { fbnetV3ReportData, renderFbnetV3Report } from './pipelines/runReportV3';

@@ -8,6 +8,7 @@ import * as latencyModel from '@fbnas/latency-model';
 import * as dnas from '@fbnas/dnas';
 import * as evolution from '@fbnas/evolution';
 import * as predictor from '@fbnas/predictor';
+import * as multitask from '@fbnas/multitask';
 
 // Every member package, imported by its public name. The last test below fails when a published
 // workspace package is missing here.
@@ -19,6 +20,7 @@ const MEMBERS: Record<string, Record<string, unknown>> = {
   '@fbnas/dnas': dnas,
   '@fbnas/evolution': evolution,
   '@fbnas/predictor': predictor,
+  '@fbnas/multitask': multitask,
 };
 
 const packagesDir = join(__dirname, '..', '..');
@@ -38,7 +40,7 @@ describe('fbnas umbrella', () => {
 
   it('exports nothing besides its members and its own pipelines', () => {
     const all = new Set(Object.values(MEMBERS).flatMap((m) => Object.keys(m)));
-    const own = ['PipelineError', 'SEARCH_FBNETV3_CONFIG_SCHEMA', 'SEARCH_FBNETV3_DEFAULTS', 'SEARCH_FBNET_CONFIG_SCHEMA', 'SEARCH_FBNET_DEFAULTS', 'TRAIN_SETTINGS_SCHEMA', 'configErrors', 'fbnetV3ReportData', 'isPipelineError', 'parseConfigText', 'renderFbnetV3Report', 'renderRunReport', 'runReportData', 'searchFbnet', 'searchFbnetV3', 'toJsonSchema', 'validateConfig', 'writeRunReport'];
+    const own = ['PipelineError', 'SEARCH_FBNETV3_CONFIG_SCHEMA', 'SEARCH_FBNETV3_DEFAULTS', 'SEARCH_FBNET_CONFIG_SCHEMA', 'SEARCH_FBNET_DEFAULTS', 'TRAIN_SETTINGS_SCHEMA', 'configErrors', 'fbnetV3ReportData', 'isPipelineError', 'parseConfigText', 'renderFbnetV3Report', 'renderRunReport', 'runReportData', 'searchFbnet', 'searchFbnetV3', 'searchMultitaskRun', 'toJsonSchema', 'validateConfig', 'writeRunReport'];
     expect(Object.keys(umbrella).filter((key) => !all.has(key)).sort()).toEqual(own);
   });
 

@@ -5,6 +5,7 @@ import { archStatsCommand } from './commands/archStatsCommand';
 import { spaceSampleCommand } from './commands/spaceSampleCommand';
 import { searchFbnetCommand } from './commands/searchFbnetCommand';
 import { searchFbnetV3Command } from './commands/searchFbnetV3Command';
+import { searchMultitaskCommand } from './commands/searchMultitaskCommand';
 import { exportCommand } from './commands/exportCommand';
 import { reportCommand } from './commands/reportCommand';
 import { lutBuildCommand, lutImportCommand, lutPredictCommand, lutValidateCommand } from './commands/lutCommands';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   'space sample': spaceSampleCommand,
   'search fbnet': searchFbnetCommand,
   'search fbnetv3': searchFbnetV3Command,
+  'search multitask': searchMultitaskCommand,
   'lut build': lutBuildCommand,
   'lut import': lutImportCommand,
   'lut predict': lutPredictCommand,
@@ -48,6 +50,9 @@ Commands:
   search fbnetv3 --out DIR [--config file.json|yaml] [--set path=value ...] [--dataset fashion-mnist|mnist] [--seed S] [--constraints 3,6,12]
                [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--budget-minutes M] [--resume] [--json]
                                                        FBNetV3 end to end (CIO, predictor, GA per budget, train, ONNX)
+  search multitask --out DIR [--dataset fashion-mnist|mnist] [--backbone arch.json] [--steps N] [--batch N] [--cost-weight L]
+               [--limit-per-class N] [--test-images N] [--seed S] [--json]
+                                                       FBNetV5 multitask search (classification, segmentation, box) in one run
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--rounds N] [--json]
   lut import <table.yaml> --out lut.json [--family auto|mbv2|mbv3] [--runtime NAME] [--device NAME] [--json]
                                                        a Once-for-All-style YAML LUT as an fbnas LUT

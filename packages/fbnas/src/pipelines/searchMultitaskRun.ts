@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { fbnet28Space, parseArch, serializeArch, type Arch } from '@fbnas/search-space';
+import { initBackend, loadMnistFamily, subsetDataset, writeCheckpoint, type MnistFamilyName } from '@fbnas/nn';
+import {
+  boxTeacher,
+  buildMultitaskDataset,
+  evaluateMultitask,
+  keepSkipSpace,
+  searchMultitask,
+  thresholdTeacher,
+  type MultitaskProgress,
+  type MultitaskScore,
+  type TaskHead,
+} from '@fbnas/multitask';
+import { PipelineError } from './errors';
+import { writeFileAtomic, writeJsonAtomic } from './runFiles';
+
+/** Configuration of {@link searchMultitaskRun}; defaults in brackets. */
+export interface SearchMultitaskRunConfig {
+  /** Where the run writes its files. */
+  outDir: string;
+  /** ['fashion-mnist'] */
+  dataset?: MnistFamilyName;
+  /** The backbone (28x28, 1 channel) [the 28x28 FBNet network with every layer k3_e3]. */
+  backbone?: Arch;
+  /** Search steps, one forward + backward each [600]. */
+  steps?: number;
+  /** [64] */
+  batchSize?: number;
+  /** Peak learning rate of the supernet weights [0.1]. */
+  learningRate?: number;
+  /** Resource weight lambda of every task: reward = loss + lambda * MACs(a) / MACs(all kept) [0.3]. */
+  costWeight?: number;
+  /** [0] */
+  seed?: number;
+  /** Keep at most this many training images per class (quick runs). */
+  limitPerClass?: number;
+  /** Test images scored per task: every k-th of the test split [2000]. */
+  testImages?: number;
+  onProgress?: (event: MultitaskProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Each task's outcome in {@link SearchMultitaskRunResult}. */
+export interface MultitaskRunTask {
+  kind: TaskHead['kind'];
+  /** Keep flags of every skippable backbone block (those after the task's tap do not affect it). */
+  keep: boolean[];
+  keepProbabilities: number[];
+  /** Skippable blocks through the task's tap, and how many of them its architecture keeps. */
+  skippableBlocks: number;
+  keptBlocks: number;
+  macs: number;
+  macsAllKept: number;
+  /** On the test images, through the task's own architecture, with the supernet's shared weights. */
+  score: MultitaskScore;
+  /** The task's architecture file (the backbone through its head's tap). */
+  arch: string;
+}
+
+/** What {@link searchMultitaskRun} produced (also written to `metrics.json`). */
+export interface SearchMultitaskRunResult {
+  outDir: string;
+  dataset: MnistFamilyName;
+  steps: number;
+  passes: number;
+  seconds: number;
+  tasks: Record<string, MultitaskRunTask>;
+  files: { metrics: string; history: string; distributions: string; supernet: string };
+}
+
+/**
+ * FBNetV5's multitask search end to end on Fashion-MNIST (or MNIST): classification (the labels),
+ * segmentation (a threshold teacher's masks, read at 14x14) and box regression (the mask's box) share one
+ * keep/skip supernet; one search learns an architecture per task. Writes `arch.<task>.json`,
+ * `supernet.ckpt` (the shared weights), `distributions.json`, `history.json` and `metrics.json`, atomically.
+ */
+export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Promise<SearchMultitaskRunResult> {
+  const api = 'fbnas.searchMultitaskRun';
+  const dataset = config.dataset ?? 'fashion-mnist';
+  const testImages = config.testImages ?? 2000;
+  const costWeight = config.costWeight ?? 0.3;
+  if (!(Number.isFinite(costWeight) && costWeight >= 0)) throw new PipelineError('INVALID_ARGUMENT', api, `costWeight must be a finite number >= 0, got ${String(costWeight)}`);
+  if (!(Number.isInteger(testImages) && testImages >= 1)) throw new PipelineError('INVALID_ARGUMENT', api, `testImages must be a positive integer, got ${String(testImages)}`);
+  const backbone = parseArch(config.backbone ?? fbnet28Space().toArch(new Array(22).fill(2)));
+  if (backbone.inputSize !== 28 || backbone.inputChannels !== 1) throw new PipelineError('INVALID_ARGUMENT', api, `backbone must take 28x28x1 images, got ${backbone.inputSize}x${backbone.inputSize}x${backbone.inputChannels}`);
+  await initBackend();
+  const space = keepSkipSpace(backbone);
+  // the segmentation head reads the last 14x14 feature map
+  const segTap = space.shapes.map((s) => s.height).lastIndexOf(14);
+  const heads: TaskHead[] = [
+    { name: 'cls', kind: 'classification', classes: 10 },
+    ...(segTap >= 0 ? [{ name: 'seg', kind: 'segmentation' as const, classes: 2, tap: segTap }] : []),
+    { name: 'box', kind: 'box' },
+  ];
+  const { train, test, mean, std } = loadMnistFamily(dataset, config.limitPerClass !== undefined ? { limitPerClass: config.limitPerClass } : {});
+  const labelling = { teachers: { seg: thresholdTeacher(), box: boxTeacher() }, mean, std };
+  const data = buildMultitaskDataset(train, space, heads, labelling);
+  const result = await searchMultitask({
+    space,
+    heads,
+    data,
+    steps: config.steps ?? 600,
+    batchSize: config.batchSize ?? 64,
+    learningRate: config.learningRate ?? 0.1,
+    costWeights: Object.fromEntries(heads.map((h) => [h.name, costWeight])),
+    seed: config.seed ?? 0,
+    onProgress: config.onProgress,
+    signal: config.signal,
+  });
+  try {
+    const stride = Math.max(1, Math.floor(test.count / testImages));
+    const testSet = subsetDataset(test, Int32Array.from({ length: Math.min(testImages, test.count) }, (_, i) => i * stride));
+    const scores = await evaluateMultitask(result.supernet, buildMultitaskDataset(testSet, space, heads, labelling), Object.fromEntries(heads.map((h) => [h.name, result.tasks[h.name].keep])));
+    const allKept = space.skippable.map(() => true);
+    const tasks: Record<string, MultitaskRunTask> = {};
+    for (const h of heads) {
+      const t = result.tasks[h.name];
+      const file = join(config.outDir, `arch.${h.name}.json`);
+      writeFileAtomic(file, `${serializeArch({ ...t.arch, name: `fbnas-multitask-${h.name}` })}\n`);
+      const reach = space.skippable.map((b) => b <= (h.tap ?? Infinity));
+      tasks[h.name] = {
+        kind: h.kind,
+        keep: t.keep,
+        keepProbabilities: t.keepProbabilities,
+        skippableBlocks: reach.filter(Boolean).length,
+        keptBlocks: t.keep.filter((k, j) => k && reach[j]).length,
+        macs: t.macs, macsAllKept: space.macs(allKept, h.tap),
+        score: scores[h.name],
+        arch: file,
+      };
+    }
+    const files = {
+      metrics: join(config.outDir, 'metrics.json'),
+      history: join(config.outDir, 'history.json'),
+      distributions: join(config.outDir, 'distributions.json'),
+      supernet: join(config.outDir, 'supernet.ckpt'),
+    };
+    writeCheckpoint(files.supernet, { meta: { format: 'fbnas.multitask-supernet/v1', backbone, heads }, groups: { weights: await result.supernet.exportWeights() } });
+    writeJsonAtomic(files.distributions, { tasks: heads.map((h) => h.name), skippable: space.skippable, ...result.distributions.exportState() });
+    writeJsonAtomic(files.history, result.history);
+    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, tasks, files };
+    writeJsonAtomic(files.metrics, out);
+    return out;
+  } finally {
+    result.supernet.dispose();
+  }
+}

@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArch } from '@fbnas/search-space';
+import { readCheckpoint } from '@fbnas/nn';
+import type { SearchMultitaskRunResult } from '../src';
+import { run } from './cliHarness';
+
+describe('fbnas search multitask', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fbnas-mt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('searches three tasks in one run and writes an architecture per task, the shared weights and the metrics', async () => {
+    const out = join(dir, 'run');
+    const r = await run('search', 'multitask', '--out', out, '--steps', '8', '--batch', '32', '--limit-per-class', '10', '--test-images', '100', '--cost-weight', '0.5', '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out) as SearchMultitaskRunResult;
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(result);
+    expect(result.passes).toBe(8);
+    expect(Object.keys(result.tasks)).toEqual(['cls', 'seg', 'box']);
+    expect(result.tasks.seg.score.metric).toBe('pixelAccuracy');
+    for (const t of Object.values(result.tasks)) {
+      const arch = parseArch(readFileSync(t.arch, 'utf8'));
+      // the fixed blocks plus the kept skippable ones through the task's tap
+      const fixed = arch.blocks.length - t.keptBlocks;
+      expect(fixed).toBeGreaterThan(0);
+      expect(t.keptBlocks).toBeLessThanOrEqual(t.skippableBlocks);
+      expect(t.score.value).toBeGreaterThanOrEqual(0);
+      expect(t.score.value).toBeLessThanOrEqual(1);
+    }
+    expect(result.tasks.seg.skippableBlocks).toBeLessThan(result.tasks.cls.skippableBlocks);
+    const ck = readCheckpoint(join(out, 'supernet.ckpt'));
+    expect(Object.keys(ck.groups.weights).some((n) => n.startsWith('heads.seg.'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'))).toHaveLength(8);
+    expect(JSON.parse(readFileSync(join(out, 'distributions.json'), 'utf8')).theta).toHaveLength(3);
+  }, 120_000);
+
+  it('prints progress and a summary without --json, and refuses bad flags', async () => {
+    const out = join(dir, 'text');
+    const r = await run('search', 'multitask', '--out', out, '--steps', '2', '--batch', '16', '--limit-per-class', '5', '--test-images', '20');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/\[search\] step 1\/2: loss cls [\d.]+, seg [\d.]+, box [\d.]+; blocks kept \(p > 0\.5\): cls \d+ seg \d+ box \d+/);
+    expect(r.out).toMatch(/multitask search on fashion-mnist: 2 steps \(2 forward \+ backward passes for 3 tasks\)/);
+    expect(r.out).toMatch(/seg \(segmentation\): keeps \d+ of \d+ skippable blocks/);
+    const bad = await run('search', 'multitask', '--out', join(dir, 'bad'), '--cost-weight', '-1');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--cost-weight must be a number >= 0, got "-1"/);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    const noOut = await run('search', 'multitask');
+    expect(noOut.code).toBe(2);
+    expect(noOut.err).toMatch(/search multitask needs --out DIR/);
+  }, 120_000);
+});

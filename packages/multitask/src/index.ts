@@ -1,0 +1,14 @@
+export { MultitaskError, isMultitaskError } from './errors';
+export type { MultitaskErrorCode } from './errors';
+export { keepSkipSpace } from './keepSkipSpace';
+export type { KeepSkipSpace } from './keepSkipSpace';
+export { TaskDistributions } from './taskDistributions';
+export type { TaskDistributionsOptions, TaskUpdate } from './taskDistributions';
+export { createMultitaskSupernet } from './multitaskSupernet';
+export type { MultitaskSupernet, MultitaskSupernetOptions, TaskHead } from './multitaskSupernet';
+export { boxTeacher, buildMultitaskDataset, thresholdTeacher } from './multitaskData';
+export type { MultitaskDataset, MultitaskLabelling, Teacher } from './multitaskData';
+export { multitaskLosses, searchMultitask } from './searchMultitask';
+export type { MultitaskProgress, MultitaskSearchResult, MultitaskTaskResult, SearchMultitaskOptions } from './searchMultitask';
+export { evaluateMultitask } from './evaluateMultitask';
+export type { MultitaskScore } from './evaluateMultitask';

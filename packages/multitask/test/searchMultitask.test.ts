@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { archStats, parseArch } from '@fbnas/search-space';
+import { initBackend, loadMnistFamily, subsetDataset } from '@fbnas/nn';
+import { boxTeacher, buildMultitaskDataset, evaluateMultitask, isMultitaskError, keepSkipSpace, searchMultitask, thresholdTeacher, type TaskHead } from '../src';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+/** A small 28x28 backbone: 6 of its 8 blocks keep their input's shape. */
+const backboneArch = () =>
+  parseArch({
+    name: 'mt-test',
+    inputSize: 28,
+    inputChannels: 1,
+    blocks: [
+      { op: 'conv', channels: 8, kernel: 3, stride: 2 },
+      { op: 'ir', channels: 8, kernel: 3, expansion: 3 },
+      { op: 'ir', channels: 8, kernel: 5, expansion: 3 },
+      { op: 'ir', channels: 8, kernel: 3, expansion: 3 },
+      { op: 'ir', channels: 16, kernel: 3, expansion: 3, stride: 2 },
+      { op: 'ir', channels: 16, kernel: 3, expansion: 3 },
+      { op: 'ir', channels: 16, kernel: 5, expansion: 3 },
+      { op: 'ir', channels: 16, kernel: 3, expansion: 3 },
+      { op: 'pool' },
+      { op: 'fc', channels: 10 },
+    ],
+  });
+
+const heads: TaskHead[] = [
+  { name: 'cls', kind: 'classification', classes: 10 },
+  { name: 'seg', kind: 'segmentation', classes: 2, tap: 3 },
+  { name: 'box', kind: 'box' },
+];
+
+describe('keepSkipSpace', () => {
+  it('lets exactly the shape-keeping blocks be skipped and counts their multiply-adds', () => {
+    const space = keepSkipSpace(backboneArch());
+    expect(space.skippable).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(space.backbone.blocks).toHaveLength(8);
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (keep) => {
+        const arch = space.toArch(keep);
+        expect(arch.blocks).toHaveLength(2 + keep.filter(Boolean).length);
+        expect(space.macs(keep)).toBe(archStats(parseArch(arch)).macs);
+      }),
+      { numRuns: 20 },
+    );
+    expect(() => space.macs([true])).toThrow(/fbnas\.KeepSkipSpace\.macs: keep must be 6 booleans \(one per skippable block\), got 1 values/);
+    expect(() => keepSkipSpace(parseArch({ inputSize: 8, inputChannels: 1, blocks: [{ op: 'conv', channels: 4, kernel: 3, stride: 2 }, { op: 'pool' }, { op: 'fc', channels: 2 }] }))).toThrow(/nothing to keep or skip/);
+  });
+});
+
+describe('teachers', () => {
+  it('segment the bright pixels and box them tightly (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), (x, y, w, h) => {
+        const img = new Float32Array(16 * 16);
+        for (let r = y; r < y + h; r++) for (let c = x; c < x + w; c++) img[r * 16 + c] = 0.8;
+        const mask = thresholdTeacher(0.1)(img, 16, 16, 1);
+        expect(Array.from(mask)).toEqual(Array.from(img, (v) => (v > 0 ? 1 : 0)));
+        expect(Array.from(boxTeacher()(img, 16, 16, 1))).toEqual([x / 16, y / 16, (x + w) / 16, (y + h) / 16].map(Math.fround));
+      }),
+    );
+    expect(Array.from(boxTeacher()(new Float32Array(4), 2, 2, 1))).toEqual([0, 0, 1, 1]);
+    expect(() => thresholdTeacher(1)).toThrow(/fbnas\.thresholdTeacher: threshold must be in \[0, 1\), got 1/);
+  });
+});
+
+describe('searchMultitask', () => {
+  const { train, test, mean, std } = loadMnistFamily('fashion-mnist', { limitPerClass: 80 });
+  const space = keepSkipSpace(backboneArch());
+  const labelling = { teachers: { seg: thresholdTeacher(), box: boxTeacher() }, mean, std };
+
+  it('trains one supernet for three tasks, one pass a step, and learns a distribution per task', async () => {
+    const data = buildMultitaskDataset(train, space, heads, labelling);
+    expect(data.targets.seg).toHaveLength(train.count * 14 * 14 * 2);
+    const steps = 80;
+    const r = await searchMultitask({ space, heads, data, steps, warmupSteps: 20, batchSize: 32, learningRate: 0.1, costWeights: { box: 3 }, seed: 1 });
+    expect(r.passes).toBe(steps);
+    const mean = (task: string, from: number, to: number) => r.history.slice(from, to).reduce((s, h) => s + h.losses[task], 0) / (to - from);
+    for (const task of ['cls', 'seg', 'box']) expect(mean(task, steps - 15, steps)).toBeLessThan(mean(task, 0, 15));
+    const kept = (task: string) => r.tasks[task].keepProbabilities.reduce((s, p) => s + p, 0) / 6;
+    expect(kept('box')).toBeLessThan(kept('cls') - 0.1);
+    for (const task of ['cls', 'box']) {
+      expect(r.tasks[task].macs).toBe(space.macs(r.tasks[task].keep));
+      expect(parseArch(r.tasks[task].arch).blocks).toHaveLength(2 + r.tasks[task].keep.filter(Boolean).length);
+    }
+    // the segmentation head reads block 3: its architecture ends there
+    expect(r.tasks.seg.arch.blocks).toHaveLength(1 + r.tasks.seg.keep.slice(0, 3).filter(Boolean).length);
+    expect(r.tasks.seg.macs).toBe(archStats(parseArch(r.tasks.seg.arch)).macs);
+    // scored on held-out images with each task's own architecture, against trivial predictors
+    const testData = buildMultitaskDataset(subsetDataset(test, Int32Array.from({ length: 300 }, (_, i) => i * 3)), space, heads, labelling);
+    const scores = await evaluateMultitask(r.supernet, testData, { cls: r.tasks.cls.keep, seg: r.tasks.seg.keep, box: r.tasks.box.keep });
+    r.supernet.dispose();
+    const seg = testData.targets.seg as Float32Array;
+    let fg = 0;
+    for (let i = 1; i < seg.length; i += 2) fg += seg[i] > seg[i - 1] ? 1 : 0;
+    const majority = Math.max(fg, seg.length / 2 - fg) / (seg.length / 2);
+    expect(scores.cls.value).toBeGreaterThan(0.3);
+    expect(scores.seg.value).toBeGreaterThan(majority);
+    expect(scores.box.value).toBeGreaterThan(0.5);
+  }, 300_000);
+
+  it('is reproducible from its seed and leaves no tensor behind', async () => {
+    const data = buildMultitaskDataset(subsetDataset(train, Int32Array.from({ length: 64 }, (_, i) => i * 5)), space, heads, labelling);
+    const before = tf.memory().numTensors;
+    const run = async () => {
+      const r = await searchMultitask({ space, heads, data, steps: 6, warmupSteps: 2, batchSize: 16, seed: 4 });
+      r.supernet.dispose();
+      return r;
+    };
+    const [a, b] = [await run(), await run()];
+    expect(tf.memory().numTensors).toBe(before);
+    expect(b.history).toEqual(a.history);
+    expect(b.distributions.exportState()).toEqual(a.distributions.exportState());
+  }, 60_000);
+
+  it('refuses unknown tasks and bad settings with typed errors', async () => {
+    const data = buildMultitaskDataset(subsetDataset(train, Int32Array.from({ length: 8 }, (_, i) => i)), space, heads, labelling);
+    const fail = async (p: Promise<unknown>) => p.then(() => 'no throw', (e: unknown) => (isMultitaskError(e) ? `${e.code} ${e.message}` : String(e)));
+    expect(await fail(searchMultitask({ space, heads, data, steps: 0 }))).toBe('INVALID_ARGUMENT fbnas.searchMultitask: options.steps must be an integer >= 1, got 0');
+    expect(await fail(searchMultitask({ space, heads, data, steps: 2, costWeights: { det: 1 } }))).toMatch(/^UNKNOWN_NAME .*options\.costWeights\.det: no task of that name \(tasks: cls, seg, box\)/);
+    expect(await fail(searchMultitask({ space, heads, data, steps: 2, taskWeights: { cls: -1 } }))).toMatch(/options\.taskWeights\.cls must be a finite number >= 0, got -1/);
+    expect(() => buildMultitaskDataset(train, space, heads, { ...labelling, teachers: { seg: thresholdTeacher() } })).toThrow(/fbnas\.buildMultitaskDataset: no teacher for task box \(teachers: seg\)/);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await fail(searchMultitask({ space, heads, data, steps: 2, signal: controller.signal }))).toMatch(/^ABORTED .*aborted at step 0 of 2/);
+  });
+});
