@@ -34,6 +34,15 @@ describe('fbnas search multitask', () => {
     expect(Object.keys(ck.groups.weights).some((n) => n.startsWith('heads.seg.'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'))).toHaveLength(8);
     expect(JSON.parse(readFileSync(join(out, 'distributions.json'), 'utf8')).theta).toHaveLength(3);
+    // --resume on a finished run continues from its last checkpoint: no step left, the same outcome
+    const again = await run('search', 'multitask', '--out', out, '--steps', '8', '--batch', '32', '--limit-per-class', '10', '--test-images', '100', '--cost-weight', '0.5', '--resume', '--json');
+    expect(again.code).toBe(0);
+    const resumed = JSON.parse(again.out) as SearchMultitaskRunResult;
+    expect(resumed.resumedFromStep).toBe(8);
+    expect(resumed.tasks).toEqual(result.tasks);
+    const changed = await run('search', 'multitask', '--out', out, '--steps', '9', '--batch', '32', '--limit-per-class', '10', '--test-images', '100', '--resume', '--json');
+    expect(changed.code).toBe(1);
+    expect(changed.err).toMatch(/search\.ckpt was written by a search with another space, tasks, data or options/);
   }, 120_000);
 
   it('prints progress and a summary without --json, and refuses bad flags', async () => {

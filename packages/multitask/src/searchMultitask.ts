@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { createRng, type Arch } from '@fbnas/search-space';
-import { cosineWithWarmup, createOptimizer, epochOrder, makeBatch, softCrossEntropy, softTargets } from '@fbnas/nn';
+import { createRng, type Arch, type RngState } from '@fbnas/search-space';
+import { cosineWithWarmup, createOptimizer, epochOrder, makeBatch, readCheckpoint, softCrossEntropy, softTargets, writeCheckpoint } from '@fbnas/nn';
 import { MultitaskError } from './errors';
 import type { KeepSkipSpace } from './keepSkipSpace';
 import type { MultitaskDataset } from './multitaskData';
@@ -33,6 +34,15 @@ export interface SearchMultitaskOptions {
   distributions?: TaskDistributionsOptions;
   /** Seed of weights, batches and sampling [0]. */
   seed?: number;
+  /**
+   * Checkpoint file (written atomically every `checkpointEvery` steps and at the end): the supernet's
+   * weights, the optimizer, every task's distribution, the random state, the batch order and the history.
+   */
+  checkpointPath?: string;
+  /** [50] */
+  checkpointEvery?: number;
+  /** Continue from `checkpointPath` when it exists (same options and data required): the result is the one an uninterrupted run gives. */
+  resume?: boolean;
   onProgress?: (event: MultitaskProgress) => void;
   signal?: AbortSignal;
 }
@@ -65,8 +75,10 @@ export interface MultitaskSearchResult {
   tasks: Record<string, MultitaskTaskResult>;
   /** One entry a step: the sampled architecture and each task's loss. */
   history: Array<{ step: number; keep: boolean[]; losses: Record<string, number> }>;
-  /** Forward + backward passes run: one a step. */
+  /** Forward + backward passes run: one a step (the steps before a resume included). */
   passes: number;
+  /** The step a resumed run continued from, or null. */
+  resumedFromStep: number | null;
   seconds: number;
   supernet: MultitaskSupernet;
   distributions: TaskDistributions;
@@ -139,13 +151,40 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
   const allKept = o.space.skippable.map(() => true);
   const fullMacs = Object.fromEntries(o.heads.map((h) => [h.name, o.space.macs(allKept, h.tap)]));
   const images = o.data.images;
-  const history: MultitaskSearchResult['history'] = [];
+  let history: MultitaskSearchResult['history'] = [];
   const started = Date.now();
   let order = epochOrder(images.count, rng);
   let cursor = 0;
+  let first = 0;
+  const every = o.checkpointEvery ?? 50;
+  if (!(Number.isInteger(every) && every >= 1)) throw new MultitaskError('INVALID_ARGUMENT', api, `options.checkpointEvery must be an integer >= 1, got ${String(every)}`);
+  const { onProgress: _p, signal: _s, checkpointPath: _c, checkpointEvery: _e, resume: _r, data: _d, space: _sp, ...settings } = o;
+  const fingerprint = JSON.stringify({ backbone: o.space.backbone, settings, images: [images.name, images.count] });
+  const save = async (next: number) => {
+    if (!o.checkpointPath) return;
+    writeCheckpoint(o.checkpointPath, {
+      meta: { format: 'fbnas.multitask-search/v1', fingerprint, step: next, cursor, rng: rng.getState(), distributions: dists.exportState(), history },
+      groups: { weights: await net.exportWeights(), optimizer: await optimizer.exportState(), order: { order: { shape: [order.length], data: Float32Array.from(order) } } },
+    });
+  };
   try {
-    for (let step = 0; step < o.steps; step++) {
-      if (o.signal?.aborted) throw new MultitaskError('ABORTED', api, `aborted at step ${step} of ${o.steps}`);
+    if (o.resume && o.checkpointPath && existsSync(o.checkpointPath)) {
+      const ck = readCheckpoint(o.checkpointPath);
+      if (ck.meta.fingerprint !== fingerprint) throw new MultitaskError('INVALID_ARGUMENT', api, `${o.checkpointPath} was written by a search with another space, tasks, data or options; refusing to resume from it`);
+      net.loadWeights(ck.groups.weights);
+      optimizer.loadState(ck.groups.optimizer ?? {});
+      dists.loadState(ck.meta.distributions as ReturnType<TaskDistributions['exportState']>);
+      rng.setState(ck.meta.rng as RngState);
+      order = Int32Array.from(ck.groups.order.order.data);
+      cursor = ck.meta.cursor as number;
+      history = ck.meta.history as MultitaskSearchResult['history'];
+      first = ck.meta.step as number;
+    }
+    for (let step = first; step < o.steps; step++) {
+      if (o.signal?.aborted) {
+        const saved = o.checkpointPath && existsSync(o.checkpointPath) ? `; resume from ${o.checkpointPath}` : '';
+        throw new MultitaskError('ABORTED', api, `aborted at step ${step} of ${o.steps}${saved}`);
+      }
       if (cursor + batchSize > order.length) {
         order = epochOrder(images.count, rng);
         cursor = 0;
@@ -187,6 +226,7 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
       }
       history.push({ step, keep, losses });
       o.onProgress?.({ step, steps: o.steps, keep, losses, keepProbabilities: Object.fromEntries(names.map((name) => [name, dists.keepProbabilities(name)])) });
+      if ((step + 1) % every === 0 || step + 1 === o.steps) await save(step + 1);
       await new Promise((r) => setImmediate(r));
     }
   } catch (err) {
@@ -200,5 +240,5 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
     const keep = dists.argmax(h.name);
     tasks[h.name] = { keep, keepProbabilities: dists.keepProbabilities(h.name), arch: o.space.toArch(keep, h.tap), macs: o.space.macs(keep, h.tap) };
   }
-  return { tasks, history, passes: history.length, seconds: (Date.now() - started) / 1000, supernet: net, distributions: dists };
+  return { tasks, history, passes: history.length, resumedFromStep: first > 0 ? first : null, seconds: (Date.now() - started) / 1000, supernet: net, distributions: dists };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { archStats, parseArch } from '@fbnas/search-space';
@@ -116,6 +119,37 @@ describe('searchMultitask', () => {
     expect(b.history).toEqual(a.history);
     expect(b.distributions.exportState()).toEqual(a.distributions.exportState());
   }, 60_000);
+
+  it('resumes a stopped search from its checkpoint to the result of an uninterrupted one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fbnas-mt-'));
+    const data = buildMultitaskDataset(subsetDataset(train, Int32Array.from({ length: 48 }, (_, i) => i * 7)), space, heads, labelling);
+    const settings = { space, heads, data, steps: 10, warmupSteps: 2, batchSize: 16, seed: 2, checkpointEvery: 4 };
+    try {
+      const whole = await searchMultitask(settings);
+      whole.supernet.dispose();
+      const path = join(dir, 'search.ckpt');
+      const controller = new AbortController();
+      const stopped = await searchMultitask({ ...settings, checkpointPath: path, signal: controller.signal, onProgress: (e) => e.step === 5 && controller.abort() }).then(
+        () => 'no throw',
+        (e: unknown) => (isMultitaskError(e) ? `${e.code} ${e.message}` : String(e)),
+      );
+      expect(stopped).toBe(`ABORTED fbnas.searchMultitask: aborted at step 6 of 10; resume from ${path}`);
+      const resumed = await searchMultitask({ ...settings, checkpointPath: path, resume: true });
+      resumed.supernet.dispose();
+      expect(resumed.resumedFromStep).toBe(4);
+      expect(resumed.history).toEqual(whole.history);
+      expect(resumed.distributions.exportState()).toEqual(whole.distributions.exportState());
+      expect(resumed.tasks).toEqual(whole.tasks);
+      // another search's checkpoint, or a corrupt file, is refused
+      const other = await searchMultitask({ ...settings, seed: 3, checkpointPath: path, resume: true }).then(() => 'no throw', (e: unknown) => String(e));
+      expect(other).toMatch(/was written by a search with another space, tasks, data or options; refusing to resume from it/);
+      writeFileSync(path, 'not a checkpoint');
+      const corrupt = await searchMultitask({ ...settings, checkpointPath: path, resume: true }).then(() => 'no throw', (e: unknown) => String(e));
+      expect(corrupt).toMatch(/not an fbnas checkpoint/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('refuses unknown tasks and bad settings with typed errors', async () => {
     const data = buildMultitaskDataset(subsetDataset(train, Int32Array.from({ length: 8 }, (_, i) => i)), space, heads, labelling);

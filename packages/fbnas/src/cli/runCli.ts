@@ -51,7 +51,7 @@ Commands:
                [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--budget-minutes M] [--resume] [--json]
                                                        FBNetV3 end to end (CIO, predictor, GA per budget, train, ONNX)
   search multitask --out DIR [--dataset fashion-mnist|mnist] [--backbone arch.json] [--steps N] [--batch N] [--cost-weight L]
-               [--limit-per-class N] [--test-images N] [--seed S] [--json]
+               [--limit-per-class N] [--test-images N] [--seed S] [--resume] [--json]
                                                        FBNetV5 multitask search (classification, segmentation, box) in one run
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--rounds N] [--json]
   lut import <table.yaml> --out lut.json [--family auto|mbv2|mbv3] [--runtime NAME] [--device NAME] [--json]

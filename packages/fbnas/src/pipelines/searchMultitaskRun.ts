@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fbnet28Space, parseArch, serializeArch, type Arch } from '@fbnas/search-space';
 import { initBackend, loadMnistFamily, subsetDataset, writeCheckpoint, type MnistFamilyName } from '@fbnas/nn';
@@ -37,6 +38,8 @@ export interface SearchMultitaskRunConfig {
   limitPerClass?: number;
   /** Test images scored per task: every k-th of the test split [2000]. */
   testImages?: number;
+  /** Continue a stopped run from `search.ckpt` in `outDir` (same options required) [false]. */
+  resume?: boolean;
   onProgress?: (event: MultitaskProgress) => void;
   signal?: AbortSignal;
 }
@@ -66,14 +69,17 @@ export interface SearchMultitaskRunResult {
   passes: number;
   seconds: number;
   tasks: Record<string, MultitaskRunTask>;
-  files: { metrics: string; history: string; distributions: string; supernet: string };
+  /** The step a resumed run continued from, or null. */
+  resumedFromStep: number | null;
+  files: { metrics: string; history: string; distributions: string; supernet: string; checkpoint: string };
 }
 
 /**
  * FBNetV5's multitask search end to end on Fashion-MNIST (or MNIST): classification (the labels),
  * segmentation (a threshold teacher's masks, read at 14x14) and box regression (the mask's box) share one
  * keep/skip supernet; one search learns an architecture per task. Writes `arch.<task>.json`,
- * `supernet.ckpt` (the shared weights), `distributions.json`, `history.json` and `metrics.json`, atomically.
+ * `supernet.ckpt` (the shared weights), `distributions.json`, `history.json` and `metrics.json`, atomically,
+ * and `search.ckpt` every 50 steps, from which `resume` continues a stopped run.
  */
 export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Promise<SearchMultitaskRunResult> {
   const api = 'fbnas.searchMultitaskRun';
@@ -85,6 +91,7 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
   const backbone = parseArch(config.backbone ?? fbnet28Space().toArch(new Array(22).fill(2)));
   if (backbone.inputSize !== 28 || backbone.inputChannels !== 1) throw new PipelineError('INVALID_ARGUMENT', api, `backbone must take 28x28x1 images, got ${backbone.inputSize}x${backbone.inputSize}x${backbone.inputChannels}`);
   await initBackend();
+  mkdirSync(config.outDir, { recursive: true });
   const space = keepSkipSpace(backbone);
   // the segmentation head reads the last 14x14 feature map
   const segTap = space.shapes.map((s) => s.height).lastIndexOf(14);
@@ -105,6 +112,8 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
     learningRate: config.learningRate ?? 0.1,
     costWeights: Object.fromEntries(heads.map((h) => [h.name, costWeight])),
     seed: config.seed ?? 0,
+    checkpointPath: join(config.outDir, 'search.ckpt'),
+    resume: config.resume === true,
     onProgress: config.onProgress,
     signal: config.signal,
   });
@@ -135,11 +144,12 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
       history: join(config.outDir, 'history.json'),
       distributions: join(config.outDir, 'distributions.json'),
       supernet: join(config.outDir, 'supernet.ckpt'),
+      checkpoint: join(config.outDir, 'search.ckpt'),
     };
     writeCheckpoint(files.supernet, { meta: { format: 'fbnas.multitask-supernet/v1', backbone, heads }, groups: { weights: await result.supernet.exportWeights() } });
     writeJsonAtomic(files.distributions, { tasks: heads.map((h) => h.name), skippable: space.skippable, ...result.distributions.exportState() });
     writeJsonAtomic(files.history, result.history);
-    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, tasks, files };
+    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, resumedFromStep: result.resumedFromStep, tasks, files };
     writeJsonAtomic(files.metrics, out);
     return out;
   } finally {

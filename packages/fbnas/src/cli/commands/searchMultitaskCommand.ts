@@ -1,12 +1,12 @@
 import { parseArch } from '@fbnas/search-space';
 import type { MultitaskProgress } from '@fbnas/multitask';
 import { searchMultitaskRun } from '../../pipelines/searchMultitaskRun';
-import { progressLines } from '../progress';
+import { progressLines, withSigint } from '../progress';
 import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '../io';
 
 /**
  * `fbnas search multitask --out DIR [--dataset fashion-mnist|mnist] [--backbone arch.json] [--steps N] [--batch N]
- * [--cost-weight L] [--limit-per-class N] [--test-images N] [--seed S] [--json]`: FBNetV5's multitask search end to end.
+ * [--cost-weight L] [--limit-per-class N] [--test-images N] [--seed S] [--resume] [--json]`: FBNetV5's multitask search end to end.
  * JSON: the `SearchMultitaskRunResult` (metrics.json).
  */
 export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -32,12 +32,8 @@ export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promi
     const kept = Object.entries(e.keepProbabilities).map(([t, p]) => `${t} ${p.filter((x) => x > 0.5).length}`).join(' ');
     line(`[search] step ${e.step + 1}/${e.steps}: loss ${losses}; blocks kept (p > 0.5): ${kept}`, true);
   };
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  let result;
-  try {
-    result = await searchMultitaskRun({
+  return withSigint(io, 'fbnas search multitask', out, async (signal) => {
+    const result = await searchMultitaskRun({
       outDir: out,
       dataset: choiceFlag(args, 'dataset', ['fashion-mnist', 'mnist'] as const, 'fashion-mnist'),
       backbone: typeof backboneFile === 'string' ? parseArch(io.readFile(backboneFile)) : undefined,
@@ -47,27 +43,20 @@ export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promi
       limitPerClass: args.flags['limit-per-class'] !== undefined ? positiveInt('limit-per-class', 1) : undefined,
       testImages: positiveInt('test-images', 2000),
       seed: intFlag(args, 'seed', 0),
-      signal: controller.signal,
+      resume: args.flags.resume === true,
+      signal,
       onProgress: args.flags.json ? undefined : onProgress,
     });
-  } catch (err) {
-    if (controller.signal.aborted) {
-      io.stderr('\nfbnas: stopped; a multitask search cannot resume yet, nothing was written\n');
-      return 130;
+    if (args.flags.json) {
+      io.stdout(`${JSON.stringify(result)}\n`);
+      return 0;
     }
-    throw err;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-  if (args.flags.json) {
-    io.stdout(`${JSON.stringify(result)}\n`);
+    const lines = ['', `multitask search on ${result.dataset}: ${result.steps} steps (${result.passes} forward + backward passes for ${Object.keys(result.tasks).length} tasks) in ${result.seconds.toFixed(0)} s${result.resumedFromStep === null ? '' : `, resumed at step ${result.resumedFromStep}`}`];
+    for (const [name, t] of Object.entries(result.tasks)) {
+      lines.push(`${name} (${t.kind}): keeps ${t.keptBlocks} of ${t.skippableBlocks} skippable blocks, ${(t.macs / 1e6).toFixed(2)} M of ${(t.macsAllKept / 1e6).toFixed(2)} M multiply-adds; test ${t.score.metric} ${t.score.value.toFixed(4)}; ${t.arch}`);
+    }
+    lines.push(`metrics: ${result.files.metrics}`, '');
+    io.stdout(lines.join('\n'));
     return 0;
-  }
-  const lines = ['', `multitask search on ${result.dataset}: ${result.steps} steps (${result.passes} forward + backward passes for ${Object.keys(result.tasks).length} tasks) in ${result.seconds.toFixed(0)} s`];
-  for (const [name, t] of Object.entries(result.tasks)) {
-    lines.push(`${name} (${t.kind}): keeps ${t.keptBlocks} of ${t.skippableBlocks} skippable blocks, ${(t.macs / 1e6).toFixed(2)} M of ${(t.macsAllKept / 1e6).toFixed(2)} M multiply-adds; test ${t.score.metric} ${t.score.value.toFixed(4)}; ${t.arch}`);
-  }
-  lines.push(`metrics: ${result.files.metrics}`, '');
-  io.stdout(lines.join('\n'));
-  return 0;
+  });
 }
