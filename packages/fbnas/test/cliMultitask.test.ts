@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { parseArch } from '@fbnas/search-space';
 import { readCheckpoint } from '@fbnas/nn';
 import type { SearchMultitaskRunResult } from '../src';
@@ -30,6 +31,15 @@ describe('fbnas search multitask', () => {
       expect(t.score.value).toBeLessThanOrEqual(1);
     }
     expect(result.tasks.seg.skippableBlocks).toBeLessThan(result.tasks.cls.skippableBlocks);
+    // the classification network, standalone: its ONNX model runs in onnxruntime and was checked against tfjs
+    expect(result.classifier.onnxMaxAbsDiff).toBeLessThan(1e-3);
+    const session = await ort.InferenceSession.create(readFileSync(result.classifier.onnx));
+    const logits = await session.run({ input: new ort.Tensor('float32', new Float32Array(2 * 28 * 28), [2, 1, 28, 28]) });
+    expect(logits.logits.dims).toEqual([2, 10]);
+    await session.release();
+    const classifier = parseArch(readFileSync(result.classifier.arch, 'utf8'));
+    expect(classifier.blocks.slice(0, -2)).toEqual(parseArch(readFileSync(result.tasks.cls.arch, 'utf8')).blocks);
+    expect(Object.keys(readCheckpoint(result.classifier.weights).groups.weights).length).toBeGreaterThan(0);
     const ck = readCheckpoint(join(out, 'supernet.ckpt'));
     expect(Object.keys(ck.groups.weights).some((n) => n.startsWith('heads.seg.'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'))).toHaveLength(8);
@@ -52,6 +62,7 @@ describe('fbnas search multitask', () => {
     expect(r.err).toMatch(/\[search\] step 1\/2: loss cls [\d.]+, seg [\d.]+, box [\d.]+; blocks kept \(p > 0\.5\): cls \d+ seg \d+ box \d+/);
     expect(r.out).toMatch(/multitask search on fashion-mnist: 2 steps \(2 forward \+ backward passes for 3 tasks\)/);
     expect(r.out).toMatch(/seg \(segmentation\): keeps \d+ of \d+ skippable blocks/);
+    expect(r.out).toMatch(/classification network as a standalone classifier: .*model\.cls\.onnx \(matches tfjs within /);
     const bad = await run('search', 'multitask', '--out', join(dir, 'bad'), '--cost-weight', '-1');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--cost-weight must be a number >= 0, got "-1"/);

@@ -11,4 +11,5 @@ export type { MultitaskDataset, MultitaskLabelling, Teacher } from './multitaskD
 export { multitaskLosses, searchMultitask } from './searchMultitask';
 export type { MultitaskProgress, MultitaskSearchResult, MultitaskTaskResult, SearchMultitaskOptions } from './searchMultitask';
 export { evaluateMultitask } from './evaluateMultitask';
+export { extractTaskClassifier } from './extractTaskClassifier';
 export type { MultitaskScore } from './evaluateMultitask';

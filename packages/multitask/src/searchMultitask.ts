@@ -131,8 +131,15 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
       if (!(Number.isFinite(v) && v >= 0)) throw new MultitaskError('INVALID_ARGUMENT', api, `options.${key}.${name} must be a finite number >= 0, got ${String(v)}`);
     }
   }
-  for (const name of names) {
-    if (!(name in o.data.targets)) throw new MultitaskError('UNKNOWN_NAME', api, `options.data has no targets for task ${name}`);
+  const last = o.space.backbone.blocks.length - 1;
+  for (const h of o.heads) {
+    const target = o.data.targets[h.name];
+    if (!target) throw new MultitaskError('UNKNOWN_NAME', api, `options.data has no targets for task ${h.name}`);
+    const shape = o.space.shapes[h.tap ?? last];
+    const row = h.kind === 'classification' ? 1 : h.kind === 'box' ? 4 : (shape?.height ?? 0) * (shape?.width ?? 0) * h.classes;
+    if (target.length !== o.data.images.count * row) {
+      throw new MultitaskError('SHAPE_MISMATCH', api, `options.data.targets.${h.name} must hold ${o.data.images.count} x ${row} values for a ${h.kind} head, got ${target.length}`);
+    }
   }
   const lr = o.learningRate ?? 0.05;
   if (!(Number.isFinite(lr) && lr > 0)) throw new MultitaskError('INVALID_ARGUMENT', api, `options.learningRate must be a positive number, got ${String(lr)}`);

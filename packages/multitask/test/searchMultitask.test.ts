@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { archStats, parseArch } from '@fbnas/search-space';
-import { initBackend, loadMnistFamily, subsetDataset } from '@fbnas/nn';
-import { boxTeacher, buildMultitaskDataset, evaluateMultitask, isMultitaskError, keepSkipSpace, searchMultitask, thresholdTeacher, type TaskHead } from '../src';
+import { buildModel, evaluateModel, initBackend, loadMnistFamily, subsetDataset } from '@fbnas/nn';
+import { boxTeacher, buildMultitaskDataset, evaluateMultitask, extractTaskClassifier, isMultitaskError, keepSkipSpace, searchMultitask, thresholdTeacher, type TaskHead } from '../src';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -96,7 +96,15 @@ describe('searchMultitask', () => {
     // scored on held-out images with each task's own architecture, against trivial predictors
     const testData = buildMultitaskDataset(subsetDataset(test, Int32Array.from({ length: 300 }, (_, i) => i * 3)), space, heads, labelling);
     const scores = await evaluateMultitask(r.supernet, testData, { cls: r.tasks.cls.keep, seg: r.tasks.seg.keep, box: r.tasks.box.keep });
+    // the classification task's network, extracted as a standalone classifier, scores what the supernet scored
+    const extracted = extractTaskClassifier(space, heads[0], r.tasks.cls.keep, await r.supernet.exportWeights());
     r.supernet.dispose();
+    expect(extracted.arch.blocks.map((b) => b.op).slice(-2)).toEqual(['pool', 'fc']);
+    const standalone = buildModel(extracted.arch);
+    standalone.loadWeights(extracted.weights);
+    expect((await evaluateModel(standalone, testData.images)).accuracy).toBeCloseTo(scores.cls.value, 10);
+    standalone.dispose();
+    expect(() => extractTaskClassifier(space, heads[2], r.tasks.box.keep, extracted.weights)).toThrow(/fbnas\.extractTaskClassifier: task box is a box task/);
     const seg = testData.targets.seg as Float32Array;
     let fg = 0;
     for (let i = 1; i < seg.length; i += 2) fg += seg[i] > seg[i - 1] ? 1 : 0;
@@ -157,6 +165,9 @@ describe('searchMultitask', () => {
     expect(await fail(searchMultitask({ space, heads, data, steps: 0 }))).toBe('INVALID_ARGUMENT fbnas.searchMultitask: options.steps must be an integer >= 1, got 0');
     expect(await fail(searchMultitask({ space, heads, data, steps: 2, costWeights: { det: 1 } }))).toMatch(/^UNKNOWN_NAME .*options\.costWeights\.det: no task of that name \(tasks: cls, seg, box\)/);
     expect(await fail(searchMultitask({ space, heads, data, steps: 2, taskWeights: { cls: -1 } }))).toMatch(/options\.taskWeights\.cls must be a finite number >= 0, got -1/);
+    expect(await fail(searchMultitask({ space, heads, data: { ...data, targets: { ...data.targets, box: new Float32Array(5) } }, steps: 2 }))).toBe(
+      'SHAPE_MISMATCH fbnas.searchMultitask: options.data.targets.box must hold 8 x 4 values for a box head, got 5',
+    );
     expect(() => buildMultitaskDataset(train, space, heads, { ...labelling, teachers: { seg: thresholdTeacher() } })).toThrow(/fbnas\.buildMultitaskDataset: no teacher for task box \(teachers: seg\)/);
     const controller = new AbortController();
     controller.abort();

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fbnet28Space, parseArch, serializeArch, type Arch } from '@fbnas/search-space';
-import { initBackend, loadMnistFamily, subsetDataset, writeCheckpoint, type MnistFamilyName } from '@fbnas/nn';
+import { buildModel, initBackend, loadMnistFamily, subsetDataset, writeCheckpoint, type MnistFamilyName } from '@fbnas/nn';
+import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
 import {
   boxTeacher,
   buildMultitaskDataset,
   evaluateMultitask,
+  extractTaskClassifier,
   keepSkipSpace,
   searchMultitask,
   thresholdTeacher,
@@ -71,6 +73,11 @@ export interface SearchMultitaskRunResult {
   tasks: Record<string, MultitaskRunTask>;
   /** The step a resumed run continued from, or null. */
   resumedFromStep: number | null;
+  /**
+   * The classification task's network as a standalone classifier with the shared weights (`pool` + `fc` on
+   * its backbone): architecture, weights and ONNX model, checked in onnxruntime-node against tfjs.
+   */
+  classifier: { arch: string; weights: string; onnx: string; onnxMaxAbsDiff: number };
   files: { metrics: string; history: string; distributions: string; supernet: string; checkpoint: string };
 }
 
@@ -79,7 +86,9 @@ export interface SearchMultitaskRunResult {
  * segmentation (a threshold teacher's masks, read at 14x14) and box regression (the mask's box) share one
  * keep/skip supernet; one search learns an architecture per task. Writes `arch.<task>.json`,
  * `supernet.ckpt` (the shared weights), `distributions.json`, `history.json` and `metrics.json`, atomically,
- * and `search.ckpt` every 50 steps, from which `resume` continues a stopped run.
+ * and `search.ckpt` every 50 steps, from which `resume` continues a stopped run. The classification task's
+ * network also leaves as a standalone classifier: `classifier.cls.json`, `weights.cls.ckpt` and
+ * `model.cls.onnx` (checked in onnxruntime-node against tfjs).
  */
 export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Promise<SearchMultitaskRunResult> {
   const api = 'fbnas.searchMultitaskRun';
@@ -146,10 +155,27 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
       supernet: join(config.outDir, 'supernet.ckpt'),
       checkpoint: join(config.outDir, 'search.ckpt'),
     };
-    writeCheckpoint(files.supernet, { meta: { format: 'fbnas.multitask-supernet/v1', backbone, heads }, groups: { weights: await result.supernet.exportWeights() } });
+    const supernetWeights = await result.supernet.exportWeights();
+    writeCheckpoint(files.supernet, { meta: { format: 'fbnas.multitask-supernet/v1', backbone, heads }, groups: { weights: supernetWeights } });
+    // the classification network on its own: fbnas architecture, weights, ONNX checked against tfjs
+    const cls = extractTaskClassifier(space, heads[0], result.tasks.cls.keep, supernetWeights);
+    const model = buildModel(cls.arch);
+    let classifier: SearchMultitaskRunResult['classifier'];
+    try {
+      model.loadWeights(cls.weights);
+      const bytes = exportOnnx(cls.arch, { weights: cls.weights });
+      const check = await verifyOnnx(bytes, model, { batch: 4, seed: config.seed ?? 0 });
+      if (!check.ok) throw new PipelineError('EXPORT_MISMATCH', api, `the exported classifier differs from tfjs by ${check.maxAbsDiff}`);
+      classifier = { arch: join(config.outDir, 'classifier.cls.json'), weights: join(config.outDir, 'weights.cls.ckpt'), onnx: join(config.outDir, 'model.cls.onnx'), onnxMaxAbsDiff: check.maxAbsDiff };
+      writeFileAtomic(classifier.arch, `${serializeArch({ ...cls.arch, name: 'fbnas-multitask-cls-classifier' })}\n`);
+      writeCheckpoint(classifier.weights, { meta: { arch: serializeArch(cls.arch) }, groups: { weights: cls.weights } });
+      writeFileAtomic(classifier.onnx, bytes);
+    } finally {
+      model.dispose();
+    }
     writeJsonAtomic(files.distributions, { tasks: heads.map((h) => h.name), skippable: space.skippable, ...result.distributions.exportState() });
     writeJsonAtomic(files.history, result.history);
-    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, resumedFromStep: result.resumedFromStep, tasks, files };
+    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, resumedFromStep: result.resumedFromStep, tasks, classifier, files };
     writeJsonAtomic(files.metrics, out);
     return out;
   } finally {

@@ -55,6 +55,7 @@ export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promi
     for (const [name, t] of Object.entries(result.tasks)) {
       lines.push(`${name} (${t.kind}): keeps ${t.keptBlocks} of ${t.skippableBlocks} skippable blocks, ${(t.macs / 1e6).toFixed(2)} M of ${(t.macsAllKept / 1e6).toFixed(2)} M multiply-adds; test ${t.score.metric} ${t.score.value.toFixed(4)}; ${t.arch}`);
     }
+    lines.push(`classification network as a standalone classifier: ${result.classifier.onnx} (matches tfjs within ${result.classifier.onnxMaxAbsDiff.toExponential(1)}), ${result.classifier.arch}`);
     lines.push(`metrics: ${result.files.metrics}`, '');
     io.stdout(lines.join('\n'));
     return 0;
