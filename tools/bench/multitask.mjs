@@ -1,12 +1,14 @@
 // Benchmark: FBNetV5's multitask search on Fashion-MNIST (@fbnas/multitask). The backbone is the 28x28
 // FBNet network with every layer k3_e3 (its shape-keeping blocks can be skipped); three tasks share it:
 // classification (the labels), segmentation (garment masks from a threshold teacher, read at 14x14) and box
-// regression (the mask's box). Part 1 measures a search step with 1, 2 and 3 tasks side by side (batch 64, about 4 minutes;
-// the same backbone): FBNetV5's point is that the cost does not grow with the number of tasks, where three
-// single-task searches cost three times one. Part 2 runs one search for all three tasks and scores each task's
-// architecture on 2,000 test images (last 1,000 per class are the test split; every 5th), with the supernet's
-// shared weights, next to the backbone with every block kept (about 3 minutes). Prints the figures, then one
-// JSON line. `--steps N` sets part 2's search length [600].
+// regression (the mask's box).
+// Part 1 (about 4 minutes) measures a search step with 1, 2 and 3 tasks side by side, batch 64, the same
+// backbone: FBNetV5's point is that the cost does not grow with the number of tasks, where three single-task
+// searches cost three times one.
+// Part 2 (about 3 minutes) runs one search for all three tasks and scores each task's architecture on 2,000
+// test images (the last 1,000 per class are the test split; every 5th) with the supernet's shared weights,
+// next to the backbone with every block kept. `--steps N` sets its length [600].
+// Prints the figures, then one JSON line.
 import { fbnet28Space } from '@fbnas/search-space';
 import { initBackend, loadMnistFamily, subsetDataset } from '@fbnas/nn';
 import { boxTeacher, buildMultitaskDataset, evaluateMultitask, keepSkipSpace, searchMultitask, thresholdTeacher } from '@fbnas/multitask';

@@ -55,12 +55,29 @@ describe('fbnas search multitask', () => {
     expect(changed.err).toMatch(/search\.ckpt was written by a search with another space, tasks, data or options/);
   }, 120_000);
 
+  it('prices blocks by their latency measured in onnxruntime-node with --cost latency', async () => {
+    const out = join(dir, 'latency');
+    const r = await run('search', 'multitask', '--out', out, '--steps', '2', '--batch', '16', '--limit-per-class', '5', '--test-images', '20', '--cost', 'latency', '--json');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out) as SearchMultitaskRunResult;
+    expect(result.cost.metric).toBe('latency');
+    expect(result.cost.blockCosts).toHaveLength(24);
+    expect(result.cost.blockCosts.every((c) => c >= 0 && c < 50)).toBe(true);
+    expect(result.cost.blockCosts.filter((c) => c > 0).length).toBeGreaterThan(12);
+    const lut = JSON.parse(readFileSync(join(out, 'lut.json'), 'utf8')) as { header: { runtime: string }; entries: Record<string, unknown> };
+    expect(lut.header.runtime).toBe('onnxruntime-node');
+    expect(Object.keys(lut.entries)).toHaveLength(24);
+    const bad = await run('search', 'multitask', '--out', join(dir, 'bad-cost'), '--cost', 'flops');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--cost must be one of macs, latency, got "flops"/);
+  }, 120_000);
+
   it('prints progress and a summary without --json, and refuses bad flags', async () => {
     const out = join(dir, 'text');
     const r = await run('search', 'multitask', '--out', out, '--steps', '2', '--batch', '16', '--limit-per-class', '5', '--test-images', '20');
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/\[search\] step 1\/2: loss cls [\d.]+, seg [\d.]+, box [\d.]+; blocks kept \(p > 0\.5\): cls \d+ seg \d+ box \d+/);
-    expect(r.out).toMatch(/multitask search on fashion-mnist: 2 steps \(2 forward \+ backward passes for 3 tasks\)/);
+    expect(r.out).toMatch(/multitask search on fashion-mnist, blocks priced by multiply-adds: 2 steps \(2 forward \+ backward passes for 3 tasks\)/);
     expect(r.out).toMatch(/seg \(segmentation\): keeps \d+ of \d+ skippable blocks/);
     expect(r.out).toMatch(/classification network as a standalone classifier: .*model\.cls\.onnx \(matches tfjs within /);
     const bad = await run('search', 'multitask', '--out', join(dir, 'bad'), '--cost-weight', '-1');

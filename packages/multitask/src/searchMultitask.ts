@@ -26,11 +26,16 @@ export interface SearchMultitaskOptions {
   /** Loss weight gamma_t of each task in the weight step [1]. */
   taskWeights?: Readonly<Record<string, number>>;
   /**
-   * Resource weight lambda_t of each task [0]: its reward is loss_t + lambda_t * MACs(a) / MACs(all kept),
-   * both counted through the task head's tap.
+   * Resource weight lambda_t of each task [0]: its reward is loss_t + lambda_t * cost(a) / cost(all kept),
+   * both counted through the task head's tap, with `blockCosts` (multiply-adds by default).
    * [UNVERIFIED: FBNetV5 describes no regulariser in the search and scales the found models afterwards.]
    */
   costWeights?: Readonly<Record<string, number>>;
+  /**
+   * Cost of each backbone block (one number >= 0 per block, e.g. latency measured on the target runtime)
+   * [the blocks' multiply-adds]: the resource term uses the kept blocks' share of the total.
+   */
+  blockCosts?: readonly number[];
   distributions?: TaskDistributionsOptions;
   /** Seed of weights, batches and sampling [0]. */
   seed?: number;
@@ -57,6 +62,8 @@ export interface MultitaskProgress {
   losses: Record<string, number>;
   /** Each task's keep probabilities after the step (unchanged during warm-up). */
   keepProbabilities: Record<string, number[]>;
+  /** Each task's relative cost of `keep`: its kept blocks' share of the block costs, through its tap. */
+  costs: Record<string, number>;
 }
 
 /** Each task's outcome of {@link searchMultitask}. */
@@ -155,8 +162,22 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
   const vars = net.weightVariables();
   const decayed = vars.map((v) => v.shape.length > 1);
   const optimizer = createOptimizer('sgd', { momentum: 0.9 });
-  const allKept = o.space.skippable.map(() => true);
-  const fullMacs = Object.fromEntries(o.heads.map((h) => [h.name, o.space.macs(allKept, h.tap)]));
+  const blockCosts = o.blockCosts ?? o.space.blockMacs;
+  if (!Array.isArray(blockCosts) || blockCosts.length !== o.space.backbone.blocks.length || blockCosts.some((c) => !(Number.isFinite(c) && c >= 0))) {
+    throw new MultitaskError('INVALID_ARGUMENT', api, `options.blockCosts must be ${o.space.backbone.blocks.length} finite numbers >= 0 (one per backbone block), got ${Array.isArray(blockCosts) ? `${blockCosts.length} values` : String(blockCosts)}`);
+  }
+  const skippedBlocks = (keep: readonly boolean[]) => new Set(o.space.skippable.filter((_, j) => !keep[j]));
+  const relativeCost = (keep: readonly boolean[], h: TaskHead) => {
+    const through = h.tap ?? last;
+    const skipped = skippedBlocks(keep);
+    let kept = 0;
+    let all = 0;
+    for (let i = 0; i <= through; i++) {
+      all += blockCosts[i];
+      if (!skipped.has(i)) kept += blockCosts[i];
+    }
+    return all > 0 ? kept / all : 0;
+  };
   const images = o.data.images;
   let history: MultitaskSearchResult['history'] = [];
   const started = Date.now();
@@ -226,13 +247,11 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
       optimizer.step(vars, g, cosineWithWarmup(step, o.steps, lr, 0, 0));
       net.commitBnUpdates();
       tf.dispose([...Object.values(grads), ...g.filter((t): t is tf.Tensor => t !== null)]);
-      if (step >= warmup) {
-        // a task's cost counts the blocks through its head's tap: later ones never reach it
-        const cost = (h: TaskHead) => o.space.macs(keep, h.tap) / fullMacs[h.name];
-        dists.update(keep, Object.fromEntries(o.heads.map((h) => [h.name, losses[h.name] + lambda(h.name) * cost(h)])));
-      }
+      // a task's cost counts the blocks through its head's tap: later ones never reach it
+      const costs = Object.fromEntries(o.heads.map((h) => [h.name, relativeCost(keep, h)]));
+      if (step >= warmup) dists.update(keep, Object.fromEntries(names.map((name) => [name, losses[name] + lambda(name) * costs[name]])));
       history.push({ step, keep, losses });
-      o.onProgress?.({ step, steps: o.steps, keep, losses, keepProbabilities: Object.fromEntries(names.map((name) => [name, dists.keepProbabilities(name)])) });
+      o.onProgress?.({ step, steps: o.steps, keep, losses, keepProbabilities: Object.fromEntries(names.map((name) => [name, dists.keepProbabilities(name)])), costs });
       if ((step + 1) % every === 0 || step + 1 === o.steps) await save(step + 1);
       await new Promise((r) => setImmediate(r));
     }

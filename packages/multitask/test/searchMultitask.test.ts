@@ -159,6 +159,23 @@ describe('searchMultitask', () => {
     }
   }, 120_000);
 
+  it('prices architectures with the given block costs, through each task head\'s tap', async () => {
+    const data = buildMultitaskDataset(subsetDataset(train, Int32Array.from({ length: 32 }, (_, i) => i * 9)), space, heads, labelling);
+    // only block 2 (skippable 1) and block 6 (skippable 4) cost anything
+    const blockCosts = [0, 0, 1, 0, 0, 0, 3, 0];
+    const seen: Array<{ keep: boolean[]; costs: Record<string, number> }> = [];
+    const r = await searchMultitask({ space, heads, data, steps: 12, warmupSteps: 2, batchSize: 16, blockCosts, costWeights: { cls: 1 }, seed: 5, onProgress: (e) => seen.push({ keep: e.keep, costs: e.costs }) });
+    r.supernet.dispose();
+    for (const { keep, costs } of seen) {
+      expect(costs.cls).toBe(costs.box);
+      expect(costs.cls).toBeCloseTo(((keep[1] ? 1 : 0) + (keep[4] ? 3 : 0)) / 4, 12);
+      expect(costs.seg).toBe(keep[1] ? 1 : 0); // the segmentation head reads block 3: block 6 never reaches it
+    }
+    expect(new Set(seen.map((e) => e.costs.cls)).size).toBeGreaterThan(1);
+    const bad = await searchMultitask({ space, heads, data, steps: 2, blockCosts: [1, 2] }).then(() => 'no throw', (e: unknown) => String(e));
+    expect(bad).toMatch(/options\.blockCosts must be 8 finite numbers >= 0 \(one per backbone block\), got 2 values/);
+  }, 60_000);
+
   it('refuses unknown tasks and bad settings with typed errors', async () => {
     const data = buildMultitaskDataset(subsetDataset(train, Int32Array.from({ length: 8 }, (_, i) => i)), space, heads, labelling);
     const fail = async (p: Promise<unknown>) => p.then(() => 'no throw', (e: unknown) => (isMultitaskError(e) ? `${e.code} ${e.message}` : String(e)));

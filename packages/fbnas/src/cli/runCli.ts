@@ -50,7 +50,7 @@ Commands:
   search fbnetv3 --out DIR [--config file.json|yaml] [--set path=value ...] [--dataset fashion-mnist|mnist] [--seed S] [--constraints 3,6,12]
                [--deploy I] [--pool N] [--train-epochs N] [--train-steps N] [--budget-minutes M] [--resume] [--json]
                                                        FBNetV3 end to end (CIO, predictor, GA per budget, train, ONNX)
-  search multitask --out DIR [--dataset fashion-mnist|mnist] [--backbone arch.json] [--steps N] [--batch N] [--cost-weight L]
+  search multitask --out DIR [--dataset fashion-mnist|mnist] [--backbone arch.json] [--steps N] [--batch N] [--cost macs|latency] [--cost-weight L]
                [--limit-per-class N] [--test-images N] [--seed S] [--resume] [--json]
                                                        FBNetV5 multitask search (classification, segmentation, box) in one run
   lut build <fbnet-28|fbnet-cifar|fbnet-imagenet> --out lut.json [--runtime onnxruntime-node|tfjs] [--threads N] [--rounds N] [--json]

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fbnet28Space, parseArch, serializeArch, type Arch } from '@fbnas/search-space';
 import { buildModel, initBackend, loadMnistFamily, subsetDataset, writeCheckpoint, type MnistFamilyName } from '@fbnas/nn';
 import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
+import { buildLatencyLut, saveLatencyLut } from '@fbnas/latency-model';
 import {
   boxTeacher,
   buildMultitaskDataset,
@@ -32,8 +33,13 @@ export interface SearchMultitaskRunConfig {
   batchSize?: number;
   /** Peak learning rate of the supernet weights [0.1]. */
   learningRate?: number;
-  /** Resource weight lambda of every task: reward = loss + lambda * MACs(a) / MACs(all kept) [0.3]. */
+  /** Resource weight lambda of every task: reward = loss + lambda * cost(a) / cost(all kept) [0.3]. */
   costWeight?: number;
+  /**
+   * What a block costs ['macs']: its multiply-adds, or its latency measured here in onnxruntime-node (1 thread,
+   * batch 1, 30 interleaved rounds; the per-call overhead of a trivial graph subtracted), saved as `lut.json`.
+   */
+  cost?: 'macs' | 'latency';
   /** [0] */
   seed?: number;
   /** Keep at most this many training images per class (quick runs). */
@@ -73,6 +79,8 @@ export interface SearchMultitaskRunResult {
   tasks: Record<string, MultitaskRunTask>;
   /** The step a resumed run continued from, or null. */
   resumedFromStep: number | null;
+  /** The block cost the search priced architectures with, and each backbone block's cost (ms for latency). */
+  cost: { metric: 'macs' | 'latency'; blockCosts: number[] };
   /**
    * The classification task's network as a standalone classifier with the shared weights (`pool` + `fc` on
    * its backbone): architecture, weights and ONNX model, checked in onnxruntime-node against tfjs.
@@ -112,6 +120,19 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
   const { train, test, mean, std } = loadMnistFamily(dataset, config.limitPerClass !== undefined ? { limitPerClass: config.limitPerClass } : {});
   const labelling = { teachers: { seg: thresholdTeacher(), box: boxTeacher() }, mean, std };
   const data = buildMultitaskDataset(train, space, heads, labelling);
+  const costMetric = config.cost ?? 'macs';
+  if (costMetric !== 'macs' && costMetric !== 'latency') throw new PipelineError('INVALID_ARGUMENT', api, `cost must be "macs" or "latency", got ${JSON.stringify(costMetric)}`);
+  let blockCosts = [...space.blockMacs];
+  if (costMetric === 'latency') {
+    const inputs = [{ height: backbone.inputSize, width: backbone.inputSize, channels: backbone.inputChannels }, ...space.shapes.slice(0, -1)];
+    const lutPath = join(config.outDir, 'lut.json');
+    const lut = await buildLatencyLut(
+      space.backbone.blocks.map((block, i) => ({ key: `backbone.${i}`, block, input: inputs[i] })),
+      { rules: backbone.rules, rounds: 30 },
+    );
+    saveLatencyLut(lutPath, lut);
+    blockCosts = space.backbone.blocks.map((_, i) => Math.max(0, lut.entries[`backbone.${i}`].median - lut.header.overheadMs));
+  }
   const result = await searchMultitask({
     space,
     heads,
@@ -120,6 +141,7 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
     batchSize: config.batchSize ?? 64,
     learningRate: config.learningRate ?? 0.1,
     costWeights: Object.fromEntries(heads.map((h) => [h.name, costWeight])),
+    blockCosts,
     seed: config.seed ?? 0,
     checkpointPath: join(config.outDir, 'search.ckpt'),
     resume: config.resume === true,
@@ -156,7 +178,7 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
       checkpoint: join(config.outDir, 'search.ckpt'),
     };
     const supernetWeights = await result.supernet.exportWeights();
-    writeCheckpoint(files.supernet, { meta: { format: 'fbnas.multitask-supernet/v1', backbone, heads }, groups: { weights: supernetWeights } });
+    writeCheckpoint(files.supernet, { meta: { format: 'fbnas.multitask-supernet/v1', backbone: space.backbone, heads }, groups: { weights: supernetWeights } });
     // the classification network on its own: fbnas architecture, weights, ONNX checked against tfjs
     const cls = extractTaskClassifier(space, heads[0], result.tasks.cls.keep, supernetWeights);
     const model = buildModel(cls.arch);
@@ -175,7 +197,7 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
     }
     writeJsonAtomic(files.distributions, { tasks: heads.map((h) => h.name), skippable: space.skippable, ...result.distributions.exportState() });
     writeJsonAtomic(files.history, result.history);
-    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, resumedFromStep: result.resumedFromStep, tasks, classifier, files };
+    const out: SearchMultitaskRunResult = { outDir: config.outDir, dataset, steps: result.history.length, passes: result.passes, seconds: result.seconds, resumedFromStep: result.resumedFromStep, cost: { metric: costMetric, blockCosts }, tasks, classifier, files };
     writeJsonAtomic(files.metrics, out);
     return out;
   } finally {

@@ -6,7 +6,7 @@ import { choiceFlag, intFlag, UsageError, type CliIo, type ParsedArgs } from '..
 
 /**
  * `fbnas search multitask --out DIR [--dataset fashion-mnist|mnist] [--backbone arch.json] [--steps N] [--batch N]
- * [--cost-weight L] [--limit-per-class N] [--test-images N] [--seed S] [--resume] [--json]`: FBNetV5's multitask search end to end.
+ * [--cost macs|latency] [--cost-weight L] [--limit-per-class N] [--test-images N] [--seed S] [--resume] [--json]`: FBNetV5's multitask search end to end.
  * JSON: the `SearchMultitaskRunResult` (metrics.json).
  */
 export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -40,6 +40,7 @@ export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promi
       steps: positiveInt('steps', 600),
       batchSize: positiveInt('batch', 64),
       costWeight,
+      cost: choiceFlag(args, 'cost', ['macs', 'latency'] as const, 'macs'),
       limitPerClass: args.flags['limit-per-class'] !== undefined ? positiveInt('limit-per-class', 1) : undefined,
       testImages: positiveInt('test-images', 2000),
       seed: intFlag(args, 'seed', 0),
@@ -51,7 +52,7 @@ export async function searchMultitaskCommand(args: ParsedArgs, io: CliIo): Promi
       io.stdout(`${JSON.stringify(result)}\n`);
       return 0;
     }
-    const lines = ['', `multitask search on ${result.dataset}: ${result.steps} steps (${result.passes} forward + backward passes for ${Object.keys(result.tasks).length} tasks) in ${result.seconds.toFixed(0)} s${result.resumedFromStep === null ? '' : `, resumed at step ${result.resumedFromStep}`}`];
+    const lines = ['', `multitask search on ${result.dataset}, blocks priced by ${result.cost.metric === 'latency' ? 'latency measured in onnxruntime-node' : 'multiply-adds'}: ${result.steps} steps (${result.passes} forward + backward passes for ${Object.keys(result.tasks).length} tasks) in ${result.seconds.toFixed(0)} s${result.resumedFromStep === null ? '' : `, resumed at step ${result.resumedFromStep}`}`];
     for (const [name, t] of Object.entries(result.tasks)) {
       lines.push(`${name} (${t.kind}): keeps ${t.keptBlocks} of ${t.skippableBlocks} skippable blocks, ${(t.macs / 1e6).toFixed(2)} M of ${(t.macsAllKept / 1e6).toFixed(2)} M multiply-adds; test ${t.score.metric} ${t.score.value.toFixed(4)}; ${t.arch}`);
     }
