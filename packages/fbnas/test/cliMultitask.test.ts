@@ -67,6 +67,10 @@ describe('fbnas search multitask', () => {
     const lut = JSON.parse(readFileSync(join(out, 'lut.json'), 'utf8')) as { header: { runtime: string }; entries: Record<string, unknown> };
     expect(lut.header.runtime).toBe('onnxruntime-node');
     expect(Object.keys(lut.entries)).toHaveLength(24);
+    // resuming keeps the measured table (new timings would be another search)
+    const resumed = await run('search', 'multitask', '--out', out, '--steps', '2', '--batch', '16', '--limit-per-class', '5', '--test-images', '20', '--cost', 'latency', '--resume', '--json');
+    expect(resumed.err).toBe('');
+    expect((JSON.parse(resumed.out) as SearchMultitaskRunResult).cost).toEqual(result.cost);
     const bad = await run('search', 'multitask', '--out', join(dir, 'bad-cost'), '--cost', 'flops');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--cost must be one of macs, latency, got "flops"/);

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fbnet28Space, parseArch, serializeArch, type Arch } from '@fbnas/search-space';
 import { buildModel, initBackend, loadMnistFamily, subsetDataset, writeCheckpoint, type MnistFamilyName } from '@fbnas/nn';
 import { exportOnnx, verifyOnnx } from '@fbnas/export-onnx';
-import { buildLatencyLut, saveLatencyLut } from '@fbnas/latency-model';
+import { buildLatencyLut, loadLatencyLut, saveLatencyLut } from '@fbnas/latency-model';
 import {
   boxTeacher,
   buildMultitaskDataset,
@@ -126,11 +126,17 @@ export async function searchMultitaskRun(config: SearchMultitaskRunConfig): Prom
   if (costMetric === 'latency') {
     const inputs = [{ height: backbone.inputSize, width: backbone.inputSize, channels: backbone.inputChannels }, ...space.shapes.slice(0, -1)];
     const lutPath = join(config.outDir, 'lut.json');
-    const lut = await buildLatencyLut(
-      space.backbone.blocks.map((block, i) => ({ key: `backbone.${i}`, block, input: inputs[i] })),
-      { rules: backbone.rules, rounds: 30 },
-    );
+    // a resumed run prices blocks as before (new timings would change the search it continues)
+    const lut =
+      config.resume === true && existsSync(lutPath)
+        ? loadLatencyLut(lutPath)
+        : await buildLatencyLut(
+            space.backbone.blocks.map((block, i) => ({ key: `backbone.${i}`, block, input: inputs[i] })),
+            { rules: backbone.rules, rounds: 30 },
+          );
     saveLatencyLut(lutPath, lut);
+    const missing = space.backbone.blocks.findIndex((_, i) => !lut.entries[`backbone.${i}`]);
+    if (missing >= 0) throw new PipelineError('MISMATCH', api, `${lutPath} has no entry for backbone block ${missing}; it was measured for another backbone`);
     blockCosts = space.backbone.blocks.map((_, i) => Math.max(0, lut.entries[`backbone.${i}`].median - lut.header.overheadMs));
   }
   const result = await searchMultitask({
