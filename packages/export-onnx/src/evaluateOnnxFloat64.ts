@@ -29,7 +29,7 @@ function initializer(t: OnnxNamespace.ITensorProto): F64Tensor {
     const raw = t.rawData ?? new Uint8Array(0);
     if (raw.byteLength % 4 !== 0) throw new OnnxExportError('INVALID_ARGUMENT', API, `initializer "${name}" has ${raw.byteLength} raw bytes, not a whole number of float32 values`, name);
     data = raw.byteLength > 0 ? Float64Array.from(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))) : Float64Array.from(t.floatData ?? []);
-  } else throw new OnnxExportError('UNSUPPORTED', API, `initializer "${name}" has data type ${String(t.dataType)}; float32 and int64 are implemented`, name);
+  } else throw new OnnxExportError('UNSUPPORTED', API, `initializer "${name}" has data type ${String(t.dataType)}; the evaluator reads float32 and int64`, name);
   if (data.length !== size(dims)) throw new OnnxExportError('SHAPE_MISMATCH', API, `initializer "${name}" has ${data.length} values for dims [${dims.join(', ')}]`, name);
   return { dims, data };
 }
@@ -80,11 +80,11 @@ function conv(x: F64Tensor, w: F64Tensor, b: F64Tensor | undefined, a: Map<strin
   const [sh, sw] = (a.get('strides')?.ints ?? [1, 1]).map(num);
   const [pt, pl] = (a.get('pads')?.ints ?? [0, 0, 0, 0]).map(num);
   const [pb, pr] = (a.get('pads')?.ints ?? [0, 0, 0, 0]).slice(2).map(num);
-  const dil = (a.get('dilations')?.ints ?? [1, 1]).map(num);
-  if (dil.some((d) => d !== 1)) throw new OnnxExportError('UNSUPPORTED', API, `dilated Conv is not implemented (dilations ${dil.join(', ')})`);
+  const [dh, dw] = (a.get('dilations')?.ints ?? [1, 1]).map(num);
   if (c !== cg * group) throw new OnnxExportError('SHAPE_MISMATCH', API, `Conv input has ${c} channels, weight expects ${cg} x ${group} groups`);
-  const oh = Math.floor((h + pt + pb - kh) / sh) + 1;
-  const ow = Math.floor((wd + pl + pr - kw) / sw) + 1;
+  // a dilated kernel spans (k - 1) * d + 1 input pixels
+  const oh = Math.floor((h + pt + pb - (kh - 1) * dh - 1) / sh) + 1;
+  const ow = Math.floor((wd + pl + pr - (kw - 1) * dw - 1) / sw) + 1;
   const mg = m / group;
   const out = new Float64Array(n * m * oh * ow);
   const plane = oh * ow;
@@ -107,13 +107,13 @@ function conv(x: F64Tensor, w: F64Tensor, b: F64Tensor | undefined, a: Map<strin
         for (let ky = 0; ky < kh; ky++) {
           for (let kx = 0; kx < kw; kx++) {
             const wv = w.data[((oc * cg + ic) * kh + ky) * kw + kx];
-            // output columns whose input column ox * sw - pl + kx lies inside the image
-            const oxLo = Math.max(0, Math.ceil((pl - kx) / sw));
-            const oxHi = Math.min(ow - 1, Math.floor((wd - 1 + pl - kx) / sw));
+            // output columns whose input column ox * sw - pl + kx * dw lies inside the image
+            const oxLo = Math.max(0, Math.ceil((pl - kx * dw) / sw));
+            const oxHi = Math.min(ow - 1, Math.floor((wd - 1 + pl - kx * dw) / sw));
             for (let oy = 0; oy < oh; oy++) {
-              const iy = oy * sh - pt + ky;
+              const iy = oy * sh - pt + ky * dh;
               if (iy < 0 || iy >= h) continue;
-              const xr = (xc + iy) * wd - pl + kx;
+              const xr = (xc + iy) * wd - pl + kx * dw;
               const orow = o0 + oy * ow;
               for (let ox = oxLo; ox <= oxHi; ox++) out[orow + ox] += wv * x.data[xr + ox * sw];
             }
@@ -219,7 +219,7 @@ function run(node: OnnxNamespace.INodeProto, inputs: (F64Tensor | undefined)[]):
       return { dims: [m, nOut], data: out };
     }
     default:
-      throw new OnnxExportError('UNSUPPORTED', API, `node "${node.name ?? ''}" has op type "${String(node.opType)}", which is not implemented (implemented: ${FLOAT64_EVALUATOR_OPS.join(', ')})`, node.name ?? undefined);
+      throw new OnnxExportError('UNSUPPORTED', API, `node "${node.name ?? ''}" has op type "${String(node.opType)}", which is not an operator fbnas exports (the evaluator runs: ${FLOAT64_EVALUATOR_OPS.join(', ')})`, node.name ?? undefined);
   }
 }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import * as ort from 'onnxruntime-node';
 import { createRng, fbnet28Space, fbnetCifarSpace, fbnetV3Space, sampleUniform } from '@fbnas/search-space';
 import { initBackend } from '@fbnas/nn';
 import { evaluateOnnxFloat64, exportOnnx, isOnnxExportError, verifyOnnx } from '../src';
@@ -51,6 +52,36 @@ describe('evaluateOnnxFloat64', () => {
     expect(wrong.exact?.onnxruntimeMaxAbsDiff).toBeLessThan(1e-3);
     expect(wrong.exact?.tfjsMaxAbsDiff).toBeGreaterThan(1e-2);
   }, 60_000);
+
+  it('evaluates dilated convolutions as onnxruntime does', async () => {
+    // fbnas exports no dilated conv; a graph from elsewhere may have one: dilate every 3x3 conv of an export
+    const model = onnx.ModelProto.decode(exportOnnx(fbnet28Space().toArch(new Array(22).fill(2)), { seed: 2 }));
+    let dilated = 0;
+    for (const node of model.graph?.node ?? []) {
+      const k = node.attribute?.find((a) => a.name === 'kernel_shape')?.ints?.map(Number);
+      if (node.opType !== 'Conv' || k?.[0] !== 3) continue;
+      for (const a of node.attribute ?? []) {
+        if (a.name === 'dilations') a.ints = [2, 2];
+        if (a.name === 'pads') a.ints = [2, 2, 2, 2];
+      }
+      dilated++;
+    }
+    expect(dilated).toBeGreaterThan(10);
+    const bytes = onnx.ModelProto.encode(model).finish();
+    const data = Float32Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i * 0.37));
+    const session = await ort.InferenceSession.create(bytes);
+    const want = (await session.run({ input: new ort.Tensor('float32', data, [2, 1, 28, 28]) })).logits.data as Float32Array;
+    await session.release();
+    const got = evaluateOnnxFloat64(bytes, { dims: [2, 1, 28, 28], data }).data;
+    let scale = 0;
+    let diff = 0;
+    for (let i = 0; i < want.length; i++) {
+      scale = Math.max(scale, Math.abs(want[i]));
+      diff = Math.max(diff, Math.abs(want[i] - got[i]));
+    }
+    expect(scale).toBeGreaterThan(0);
+    expect(diff).toBeLessThanOrEqual(1e-4 * Math.max(1, scale));
+  });
 
   it('refuses unknown operators, wrong input shapes, NaN and corrupt bytes with typed errors', () => {
     const arch = fbnet28Space().toArch(new Array(22).fill(0));

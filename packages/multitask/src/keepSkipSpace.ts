@@ -23,6 +23,8 @@ export interface KeepSkipSpace {
   toArch(keep: readonly boolean[], through?: number): Arch;
   /** Multiply-adds of the backbone under `keep` (through block `through` when given). */
   macs(keep: readonly boolean[], through?: number): number;
+  /** The sum of `blockCosts` (one per backbone block) over the blocks `keep` keeps, through `through`. */
+  cost(keep: readonly boolean[], blockCosts: readonly number[], through?: number): number;
 }
 
 /**
@@ -64,6 +66,12 @@ export function keepSkipSpace(arch: Arch): KeepSkipSpace {
     if (!(Number.isInteger(t) && t >= 0 && t < blocks.length)) throw new MultitaskError('INVALID_ARGUMENT', `fbnas.KeepSkipSpace.${fn}`, `through must be a backbone block index in [0, ${blocks.length - 1}], got ${String(through)}`);
     return t;
   };
+  const keptSum = (keep: readonly boolean[], costs: readonly number[], through: number | undefined, fn: string) => {
+    checkKeep(keep, fn);
+    const t = checkThrough(through, fn);
+    const drop = skipped(keep);
+    return costs.reduce((s, c, i) => (i > t || drop.has(i) ? s : s + c), 0);
+  };
   return {
     backbone,
     skippable,
@@ -75,11 +83,7 @@ export function keepSkipSpace(arch: Arch): KeepSkipSpace {
       const drop = skipped(keep);
       return { ...backbone, blocks: blocks.filter((_, i) => i <= t && !drop.has(i)) };
     },
-    macs(keep, through) {
-      checkKeep(keep, 'macs');
-      const t = checkThrough(through, 'macs');
-      const drop = skipped(keep);
-      return blockMacs.reduce((s, m, i) => (i > t || drop.has(i) ? s : s + m), 0);
-    },
+    macs: (keep, through) => keptSum(keep, blockMacs, through, 'macs'),
+    cost: (keep, blockCosts, through) => keptSum(keep, blockCosts, through, 'cost'),
   };
 }

@@ -166,17 +166,10 @@ export async function searchMultitask(options: SearchMultitaskOptions): Promise<
   if (!Array.isArray(blockCosts) || blockCosts.length !== o.space.backbone.blocks.length || blockCosts.some((c) => !(Number.isFinite(c) && c >= 0))) {
     throw new MultitaskError('INVALID_ARGUMENT', api, `options.blockCosts must be ${o.space.backbone.blocks.length} finite numbers >= 0 (one per backbone block), got ${Array.isArray(blockCosts) ? `${blockCosts.length} values` : String(blockCosts)}`);
   }
-  const skippedBlocks = (keep: readonly boolean[]) => new Set(o.space.skippable.filter((_, j) => !keep[j]));
+  const allKept = o.space.skippable.map(() => true);
   const relativeCost = (keep: readonly boolean[], h: TaskHead) => {
-    const through = h.tap ?? last;
-    const skipped = skippedBlocks(keep);
-    let kept = 0;
-    let all = 0;
-    for (let i = 0; i <= through; i++) {
-      all += blockCosts[i];
-      if (!skipped.has(i)) kept += blockCosts[i];
-    }
-    return all > 0 ? kept / all : 0;
+    const all = o.space.cost(allKept, blockCosts, h.tap);
+    return all > 0 ? o.space.cost(keep, blockCosts, h.tap) / all : 0;
   };
   const images = o.data.images;
   let history: MultitaskSearchResult['history'] = [];
